@@ -1,0 +1,13 @@
+/**
+ * @tollgate/core: the gateway as Effect programs. Each folder is one part of the architecture;
+ * this file only re-exports them.
+ */
+
+export * from "./catalog/types.ts"
+export * from "./errors/gateway-error.ts"
+export * from "./errors/request-error.ts"
+export * from "./openai/chat-schemas.ts"
+export * from "./providers/adapter.ts"
+export * from "./services/admission.ts"
+export * from "./services/ledger.ts"
+export * from "./usage/usage.ts"
