@@ -3,9 +3,11 @@
  * this file only re-exports them.
  */
 
+export * from "./accounting/types.ts"
 export * from "./catalog/types.ts"
 export * from "./errors/gateway-error.ts"
 export * from "./errors/request-error.ts"
+export * from "./gateway/api.ts"
 export * from "./openai/chat-schemas.ts"
 export * from "./providers/adapter.ts"
 export * from "./services/admission.ts"
