@@ -1,0 +1,10 @@
+/**
+ * @tollgate/store: SQL implementations of the core's storage services (SQLite embedded default,
+ * PostgreSQL for many instances). This file only re-exports them.
+ */
+
+export * from "./sql/migration.ts"
+export * from "./sql/migrations.ts"
+export * from "./sql/run-migrations.ts"
+export * from "./sql/sqlite-client.ts"
+export * from "./sql/store-database.ts"
