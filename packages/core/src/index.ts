@@ -3,6 +3,7 @@
  * this file only re-exports them.
  */
 
+export * from "./accounting/index.ts"
 export * from "./accounting/types.ts"
 export * from "./catalog/types.ts"
 export * from "./errors/gateway-error.ts"
