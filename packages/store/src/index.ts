@@ -3,6 +3,7 @@
  * PostgreSQL for many instances). This file only re-exports them.
  */
 
+export * from "./ledger/sql-ledger.ts"
 export * from "./sql/migration.ts"
 export * from "./sql/migrations.ts"
 export * from "./sql/run-migrations.ts"
