@@ -1,0 +1,3 @@
+/** The Gemini upstream adapter: OpenAI chat requests over `generateContent`. */
+export { geminiAdapter } from "./gemini-adapter.ts"
+export { geminiParameters } from "./parameters.ts"
