@@ -1,0 +1,132 @@
+import { createServer } from "node:http"
+import { NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
+import { GatewayConfig } from "@tollgate/core"
+import { Cause, ConfigProvider, Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
+import { HttpRouter, HttpServer } from "effect/http"
+import { defaultCoreLayers } from "./core-pending.ts"
+import { jsonLoggerLayer, type LogSink, stdoutSink } from "./http/json-logger.ts"
+import { chatCompletionsRoute } from "./routes/chat-completions.ts"
+import { healthRoute } from "./routes/health.ts"
+import { modelRoutes, ownedBy } from "./routes/models.ts"
+import { unknownRoute } from "./routes/unknown-route.ts"
+import { ServerContext } from "./server-context.ts"
+import { type ServerOptions, type Startup, startup } from "./startup.ts"
+
+/** Options of `makeServer`: where to listen, where config lives, where output goes. */
+export interface MakeServerOptions extends ServerOptions {
+  /** Environment to read (provider keys, `TOLLGATE_*`, `PORT`). Default: `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** Where JSON log lines go; `false` drops them. Default: stdout. */
+  readonly log?: LogSink | false
+  /** Where the one-time master-key notice is printed. Default: stdout. */
+  readonly print?: (text: string) => void
+}
+
+const routes = Layer.mergeAll(chatCompletionsRoute, modelRoutes, healthRoute, unknownRoute)
+
+const announce = (started: Startup, print: (text: string) => void) =>
+  Effect.gen(function* () {
+    const server = yield* HttpServer.HttpServer
+    const url = HttpServer.formatAddress(server.address).replace(/\/$/, "")
+    const source = started.masterKey.source
+    if (source._tag === "Generated") {
+      // Printed, not logged: the one time the key is shown, never in a log line.
+      print(
+        `Tollgate master key (shown once, only its hash is stored in ${source.file}):\n` +
+          `  ${Redacted.value(source.key)}\n` +
+          `Use it as the API key of your OpenAI client, base URL ${url}/v1\n`,
+      )
+    } else if (source._tag === "Stored") {
+      yield* Effect.logInfo(
+        `master key exists (hash in ${source.file}); to reset it, delete that file and ` +
+          "restart, or set TOLLGATE_MASTER_KEY",
+      )
+    }
+    const models = [...started.catalog.models.values()].map((m) => `${m.id}: ${ownedBy(m)}`)
+    yield* Effect.logInfo("listening").pipe(
+      Effect.annotateLogs({
+        url,
+        models: models.join(", "),
+        ...(started.emulatorUrl === undefined
+          ? {}
+          : {
+              emulated: `default models are served by the built-in emulator at ${started.emulatorUrl}`,
+            }),
+      }),
+    )
+  })
+
+/**
+ * The whole gateway as a Layer: reads configuration, starts the emulator when no provider key
+ * is set, and serves the routes on Node's HTTP server. Provides `HttpServer` (for its address).
+ */
+export const serverLayer = (options: MakeServerOptions = {}) =>
+  Layer.unwrap(
+    Effect.gen(function* () {
+      const started = yield* startup(options)
+      const nodeServer = createServer()
+      const services = Layer.mergeAll(
+        Layer.succeed(GatewayConfig)({ catalog: started.catalog, prices: started.prices }),
+        Layer.succeed(ServerContext)({
+          masterKey: started.masterKey,
+          bodyLimit: started.bodyLimit,
+          startedAt: Math.floor(Date.now() / 1000),
+        }),
+        NodeHttpClient.layerUndici,
+        defaultCoreLayers,
+      )
+      const listening = HttpRouter.serve(routes, {
+        disableLogger: true,
+        disableListenLog: true,
+      }).pipe(
+        Layer.provide(services),
+        Layer.provideMerge(
+          NodeHttpServer.layer(() => nodeServer, { port: started.port, host: started.host }),
+        ),
+      )
+      const print = options.print ?? ((text: string) => process.stdout.write(text))
+      return Layer.effectDiscard(announce(started, print)).pipe(Layer.provideMerge(listening))
+    }),
+  ).pipe(
+    Layer.provide(jsonLoggerLayer(options.log === false ? () => {} : (options.log ?? stdoutSink))),
+    Layer.provide(
+      ConfigProvider.layer(
+        ConfigProvider.fromEnv({ env: definedOnly(options.env ?? process.env) }),
+      ),
+    ),
+  )
+
+const definedOnly = (env: Readonly<Record<string, string | undefined>>) =>
+  Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  )
+
+/** A running gateway: its base URL (without `/v1`) and how to stop it. */
+export interface RunningServer {
+  readonly url: string
+  readonly close: () => Promise<void>
+}
+
+/**
+ * Starts the gateway in-process (tests, `tollgate serve`, benchmarks) and resolves once it
+ * listens. `port: 0` picks a free port; read it from `url`.
+ */
+export const makeServer = async (options: MakeServerOptions = {}): Promise<RunningServer> => {
+  const scope = Scope.makeUnsafe()
+  const built = await Effect.runPromiseExit(Layer.buildWithScope(serverLayer(options), scope))
+  if (Exit.isFailure(built)) {
+    await Effect.runPromise(Scope.close(scope, built))
+    throw new Error(startupFailure(built))
+  }
+  const server = Context.get(built.value, HttpServer.HttpServer)
+  return {
+    url: HttpServer.formatAddress(server.address).replace(/\/$/, ""),
+    close: () => Effect.runPromise(Scope.close(scope, Exit.void)),
+  }
+}
+
+/** The message of a startup failure: a config error names its file and field as is. */
+const startupFailure = (exit: Exit.Failure<unknown, unknown>): string => {
+  const error = Cause.squash(exit.cause)
+  return error instanceof Error ? error.message : String(error)
+}
