@@ -55,7 +55,7 @@ export const convertResponse = (
   const details: Array<ReasoningDetail> = []
   const toolCalls: Array<ToolCall> = []
 
-  for (const block of message.content) {
+  for (const [index, block] of message.content.entries()) {
     if (block.type === "text") texts.push(str(field(block, "text")))
     else if (block.type === "tool_use" && options.jsonMode && field(block, "name") === jsonToolName)
       texts.push(inputArguments(field(block, "input")))
@@ -78,14 +78,14 @@ export const convertResponse = (
           text,
           signature,
           format: "anthropic-claude-v1",
-          index: details.length,
+          index,
         })
     } else if (block.type === "redacted_thinking")
       details.push({
         type: "reasoning.encrypted",
         data: str(field(block, "data")),
         format: "anthropic-claude-v1",
-        index: details.length,
+        index,
       })
   }
 

@@ -20,7 +20,7 @@ export const anthropicParameters: Readonly<Record<string, ParameterSupport>> = {
   temperature: {
     support: "translated",
     to: "temperature",
-    note: "Anthropic's range is 0-1: higher values are capped at 1 (warning); dropped with thinking",
+    note: "Anthropic's range is 0-1: higher values are capped at 1; dropped with thinking",
   },
   top_p: { support: "honoured", note: "dropped (warning) when thinking is on" },
   top_k: { support: "honoured", note: "not an OpenAI parameter; passed through" },
@@ -48,12 +48,16 @@ export const anthropicParameters: Readonly<Record<string, ParameterSupport>> = {
   reasoning_effort: {
     support: "translated",
     to: "thinking.budget_tokens",
-    note: "minimal 1024, low 2048, medium 8192, high 16384, xhigh 32768, within the model's range",
+    note: "budget: minimal 1024, low 2048, medium 8192, high 16384, xhigh 32768 (model range)",
+  },
+  include_reasoning: {
+    support: "honoured",
+    note: "thinking text as reasoning_content, signed blocks as reasoning_details",
   },
   generation_config: {
     support: "translated",
     to: "thinking",
-    note: "thinking_mode speed -> thinking disabled",
+    note: "thinking_mode speed (or x-tollgate-mode: speed) -> thinking disabled",
   },
   user: { support: "translated", to: "metadata.user_id" },
   n: { support: "rejected", note: "Anthropic returns one choice; only n=1 is accepted" },

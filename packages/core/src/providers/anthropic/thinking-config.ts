@@ -27,9 +27,10 @@ const effortBudgets: Readonly<Record<string, number>> = {
 
 /**
  * Decide Anthropic's `thinking` and `max_tokens` from the resolved controls and the model's range.
- * Speed mode and `reasoning_effort: none` switch thinking off (or to the least budget when the
- * model cannot switch it off). The budget always stays below `max_tokens`, as Anthropic requires:
- * without a client limit, `max_tokens` grows by the budget (up to the model's output limit).
+ * Speed mode and `reasoning_effort: none` switch thinking off: every Claude model can run without
+ * it, so the catalog's `min` is read as the least budget once on. The budget stays below
+ * `max_tokens`, as Anthropic requires: without a client limit, `max_tokens` grows by the budget
+ * (up to the model's output limit).
  * `forcedTool` is true when `tool_choice` forces a tool, which Anthropic forbids with thinking.
  */
 export const thinkingConfig = (
@@ -52,13 +53,13 @@ export const thinkingConfig = (
 
   const lowest = Math.max(range.min, minimumBudget)
   const off = { thinking: { type: "disabled" } as const, maxTokens: baseMax }
-  if (effort === undefined && range.min === 0) return { maxTokens: baseMax, warnings: [] }
-  if (effort === "none" && range.min === 0) return { ...off, warnings: [] }
+  if (effort === undefined) return { maxTokens: baseMax, warnings: [] }
+  if (effort === "none") return { ...off, warnings: [] }
   if (forcedTool)
     return { ...off, warnings: ["thinking off: Anthropic forbids thinking with a forced tool"] }
 
-  const wanted = effort === undefined || effort === "none" ? lowest : effortBudgets[effort]
-  const budget = Math.min(Math.max(wanted ?? effortBudgets.medium ?? lowest, lowest), range.max)
+  const wanted = effortBudgets[effort] ?? effortBudgets.medium ?? lowest
+  const budget = Math.min(Math.max(wanted, lowest), range.max)
   const maxTokens = clientMaxTokens ?? Math.min(model.maxOutputTokens, baseMax + budget)
   if (budget < maxTokens)
     return { thinking: { type: "enabled", budget_tokens: budget }, maxTokens, warnings: [] }
