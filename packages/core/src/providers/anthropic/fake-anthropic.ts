@@ -37,14 +37,14 @@ export const fakeAnthropic = (respond: (sent: SentRequest) => Response) => {
 }
 
 /** A JSON answer. */
-export const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+export const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Response =>
   new Response(typeof body === "string" ? body : JSON.stringify(body), {
     status,
     headers: { "content-type": "application/json", ...headers },
   })
 
 /** An SSE answer with the given wire text. */
-export const sse = (text: string) =>
+export const sse = (text: string): Response =>
   new Response(text, { status: 200, headers: { "content-type": "text/event-stream" } })
 
 /** Anthropic's wire form of event objects: each named by its own `type`. */
