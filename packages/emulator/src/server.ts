@@ -1,7 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
+import { anthropicError } from "./anthropic/anthropic-errors.ts"
+import { anthropicWire } from "./anthropic/anthropic-wire.ts"
 import { makeFaultChooser } from "./choose-fault.ts"
 import { makeExchange, type Settings } from "./exchange.ts"
+import { geminiError } from "./gemini/gemini-errors.ts"
+import { geminiWire } from "./gemini/gemini-wire.ts"
 import { openaiError } from "./openai/openai-errors.ts"
 import { answerModels, defaultModels } from "./openai/openai-models.ts"
 import { openaiWire } from "./openai/openai-wire.ts"
@@ -53,7 +57,6 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     const url = req.url ?? "/"
     const queryAt = url.indexOf("?")
     const path = queryAt < 0 ? url : url.slice(0, queryAt)
-    const query = new URLSearchParams(queryAt < 0 ? "" : url.slice(queryAt + 1))
     const method = req.method ?? "GET"
     const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req)
 
@@ -82,7 +85,15 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     if (method === "GET" && path.startsWith("/v1/models/")) {
       return answerModels(exchange, models, decodeURIComponent(path.slice("/v1/models/".length)))
     }
-    void query
+    if (method === "POST" && path === "/v1/messages") {
+      if (body === invalidJson) return exchange.sendError(anthropicError(400, "Invalid JSON body."))
+      return serveChat(exchange, body, anthropicWire, chooser)
+    }
+    if (method === "POST" && record.api === "gemini") {
+      if (body === invalidJson)
+        return exchange.sendError(geminiError(400, "Invalid JSON payload received."))
+      return serveChat(exchange, body, geminiWire, chooser)
+    }
     exchange.sendError(
       openaiError(404, `Unknown request URL: ${method} ${path}.`, { code: "unknown_url" }),
     )
