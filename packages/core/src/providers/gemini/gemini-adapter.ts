@@ -40,8 +40,8 @@ const send = Effect.fnUntraced(function* (call: AdapterCall, body: unknown, stre
   if (response.status >= 200 && response.status < 300) return response
   const text = yield* response.text.pipe(Effect.mapError(networkError))
   return yield* Effect.fail(
-    parseError(response.status, text, response.headers["retry-after"]),
-  ).pipe(Effect.mapError((e) => new GatewayError({ ...e, deployment: call.deployment.id })))
+    parseError(response.status, text, response.headers["retry-after"], call.deployment.id),
+  )
 })
 
 const parseJson = (text: string): unknown => {

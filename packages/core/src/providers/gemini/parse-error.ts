@@ -83,6 +83,7 @@ export const parseError = (
   httpStatus: number,
   bodyText: string,
   retryAfter?: string,
+  deployment?: string,
 ): GatewayError => {
   let json: unknown
   try {
@@ -100,5 +101,6 @@ export const parseError = (
     message,
     status: httpStatus,
     provider: "google",
+    ...(deployment === undefined ? {} : { deployment }),
   })
 }
