@@ -106,7 +106,8 @@ describe.skipIf(!shared)("anthropic stream, recorded payloads", () => {
           id: "toolu_01KFbKqPYSuAKujiL6mTfzYA",
           name: "json",
           arguments:
-            '{"elements": [{"location": "San Francisco", "temperature": 58, "condition": "sunny"}]}',
+            '{"elements": [{"location": "San Francisco", ' +
+            '"temperature": 58, "condition": "sunny"}]}',
         },
       ])
       const ids = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []).map((t) => t.id)
