@@ -1,4 +1,11 @@
-import { ApiError, FinishReason, GoogleGenAI } from "@google/genai"
+import {
+  ApiError,
+  FinishReason,
+  type GenerateContentResponse,
+  GoogleGenAI,
+  type Tool,
+  Type,
+} from "@google/genai"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { startEmulator } from "../server.ts"
 import { countTokens } from "../tokens.ts"
@@ -14,13 +21,13 @@ beforeAll(async () => {
 afterAll(() => emu.close())
 beforeEach(() => emu.reset())
 
-const weather = {
+const weather: Tool = {
   functionDeclarations: [
     {
       name: "weather",
       parameters: {
-        type: "OBJECT",
-        properties: { location: { type: "STRING" }, days: { type: "INTEGER" } },
+        type: Type.OBJECT,
+        properties: { location: { type: Type.STRING }, days: { type: Type.INTEGER } },
         required: ["location"],
       },
     },
@@ -66,7 +73,7 @@ describe("Gemini generateContent", () => {
       config: { maxOutputTokens: 5 },
     })
     let text = ""
-    let last
+    let last: GenerateContentResponse | undefined
     for await (const chunk of stream) {
       text += chunk.text ?? ""
       last = chunk
@@ -192,10 +199,12 @@ describe("Gemini generateContent", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ contents: [{ parts: [{ text: "x" }] }] }),
     })
-    const body = await response.json()
+    const body = (await response.json()) as {
+      error: { status: string; details: Array<{ reason: string }> }
+    }
     expect(response.status).toBe(400)
     expect(body.error.status).toBe("INVALID_ARGUMENT")
-    expect(body.error.details[0].reason).toBe("API_KEY_INVALID")
+    expect(body.error.details[0]?.reason).toBe("API_KEY_INVALID")
   })
 })
 

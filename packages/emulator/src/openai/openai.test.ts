@@ -198,7 +198,7 @@ describe("OpenAI faults", () => {
     const error = await fail("gpt-4.1", { "x-emulator-fault": "status=503;retry-after=2" })
     expect(error?.status).toBe(503)
     expect(error?.type).toBe("server_error")
-    expect(error?.headers.get("retry-after")).toBe("2")
+    expect(error?.headers?.get("retry-after")).toBe("2")
     expect(emu.requests[0]).toMatchObject({ outcome: "fault", status: 503 })
   })
 
@@ -206,13 +206,13 @@ describe("OpenAI faults", () => {
     const limited = await fail("gpt-4.1~rate-limit=1")
     expect(limited?.status).toBe(429)
     expect(limited?.code).toBe("rate_limit_exceeded")
-    expect(limited?.headers.get("retry-after")).toBe("1")
+    expect(limited?.headers?.get("retry-after")).toBe("1")
 
     const quota = await fail("gpt-4.1~quota")
     expect(quota?.status).toBe(429)
     expect(quota?.code).toBe("insufficient_quota")
     expect(quota?.type).toBe("insufficient_quota")
-    expect(quota?.headers.get("x-should-retry")).toBe("false")
+    expect(quota?.headers?.get("x-should-retry")).toBe("false")
   })
 
   it("answers a blocked request with a refusal", async () => {
