@@ -47,12 +47,21 @@ const makeSqlLedger = Effect.fnUntraced(function* (options: SqlLedgerOptions) {
   // Replay what killed processes left behind before the first request is served.
   yield* adoptOrphans
 
+  // While the database is down, back off (up to 30 s) instead of retrying every tick.
+  let failures = 0
   const background = flushOnce.pipe(
-    Effect.catchCause((cause) =>
-      Effect.logWarning("ledger flush failed; entries stay in the journal", cause).pipe(
-        Effect.andThen(Effect.sleep(Duration.seconds(1))),
-      ),
+    Effect.tap(() =>
+      Effect.sync(() => {
+        failures = 0
+      }),
     ),
+    Effect.catchCause((cause) => {
+      failures += 1
+      const pause = Math.min(30_000, 250 * 2 ** Math.min(failures, 7))
+      return Effect.logWarning("ledger flush failed; entries stay in the journal", cause).pipe(
+        Effect.andThen(Effect.sleep(Duration.millis(pause))),
+      )
+    }),
     Effect.repeat(Schedule.spaced(Duration.millis(options.flushIntervalMs ?? 50))),
   )
   const adopter = adoptOrphans.pipe(
