@@ -1,0 +1,72 @@
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import OpenAI from "openai"
+import { describe, expect, it } from "vitest"
+import { makeServer } from "./index.ts"
+
+const freshDir = () => mkdtempSync(join(tmpdir(), "tollgate-startup-"))
+
+describe("makeServer", () => {
+  it("with no provider key, serves the default catalog from an in-process emulator", async () => {
+    const logs: string[] = []
+    const printed: string[] = []
+    const server = await makeServer({
+      port: 0,
+      cwd: freshDir(),
+      env: {},
+      log: (line) => logs.push(line),
+      print: (text) => printed.push(text),
+    })
+    try {
+      const key = printed.join("").match(/tg-master-[\w-]+/)?.[0]
+      if (key === undefined) throw new Error("the generated key was not printed")
+      const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 })
+
+      const models = await client.models.list()
+      expect(models.data.map((m) => m.owned_by)).toContain("anthropic (emulated)")
+      const answer = await client.chat.completions.create({
+        model: "gemini-3.1-flash",
+        messages: [{ role: "user", content: "hi" }],
+      })
+      expect(answer.choices[0]?.message.content).toBeTruthy()
+
+      const listening = logs.find((l) => l.includes('"msg":"listening"')) ?? ""
+      expect(listening).toContain("built-in emulator")
+      expect(logs.join("\n")).not.toContain(key)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("prints a generated master key once; later starts only say that it exists", async () => {
+    const cwd = freshDir()
+    const printed: string[] = []
+    const logs: string[] = []
+    const options = {
+      port: 0,
+      cwd,
+      env: {},
+      log: (line: string) => logs.push(line),
+      print: (text: string) => printed.push(text),
+    }
+
+    await (await makeServer(options)).close()
+    await (await makeServer(options)).close()
+
+    expect(printed).toHaveLength(1)
+    expect(printed[0]).toMatch(/tg-master-/)
+    const notice = logs.find((l) => l.includes("master key exists")) ?? ""
+    expect(notice).toContain("TOLLGATE_MASTER_KEY")
+  })
+
+  it("refuses to start on an invalid config, naming the file and field", async () => {
+    const cwd = freshDir()
+    const path = join(cwd, "tollgate.config.json")
+    writeFileSync(path, JSON.stringify({ server: { bodyLimit: "big" } }))
+
+    await expect(
+      makeServer({ port: 0, cwd, env: { TOLLGATE_MASTER_KEY: "k" }, log: false }),
+    ).rejects.toThrow(`${path}: server.bodyLimit: expected number`)
+  })
+})
