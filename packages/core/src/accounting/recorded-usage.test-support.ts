@@ -78,8 +78,10 @@ export const fromOpenAiUsage = (raw: unknown): Usage => {
   }
 }
 
-/** The provider folder of a recording decides its usage rules. */
-const providerOf = (path: string): "google" | "anthropic" | "openai-style" =>
+/** Which usage rules apply: the provider folder of a recording, or the emulated API. */
+export type UsageRules = "google" | "anthropic" | "openai-style"
+
+const rulesOf = (path: string): UsageRules =>
   path.startsWith("google/")
     ? "google"
     : path.startsWith("anthropic/")
@@ -93,10 +95,9 @@ const AnthropicEvent = z.looseObject({
   usage: AnthropicUsage.optional(),
 })
 
-/** The normalised usage of a whole (non-streamed) recorded response. */
-export const recordedUsage = (path: string): Usage | undefined => {
-  const body: unknown = JSON.parse(readRecorded(path))
-  switch (providerOf(path)) {
+/** The normalised usage of a whole (non-streamed) response body. */
+export const usageOfBody = (rules: UsageRules, body: unknown): Usage | undefined => {
+  switch (rules) {
     case "google":
       return fromGeminiUsage(GeminiPayload.parse(body).usageMetadata ?? {})
     case "anthropic":
@@ -109,13 +110,15 @@ export const recordedUsage = (path: string): Usage | undefined => {
 }
 
 /**
- * The normalised usage of a recorded stream: Gemini's last `usageMetadata` with counts and
- * OpenAI-style last usage chunk (both cumulative, never summed); Anthropic's `message_start`
- * usage updated by the fields `message_delta` carries.
+ * The normalised usage of a stream's payloads: Gemini's last `usageMetadata` with counts and
+ * the OpenAI-style last usage chunk (both cumulative, never summed); Anthropic's
+ * `message_start` usage updated by the fields `message_delta` carries.
  */
-export const recordedStreamUsage = (path: string): Usage | undefined => {
-  const chunks = readRecordedChunks(path)
-  switch (providerOf(path)) {
+export const usageOfStream = (
+  rules: UsageRules,
+  chunks: ReadonlyArray<unknown>,
+): Usage | undefined => {
+  switch (rules) {
     case "google": {
       let last: Usage | undefined
       for (const chunk of chunks) {
@@ -142,6 +145,14 @@ export const recordedStreamUsage = (path: string): Usage | undefined => {
     }
   }
 }
+
+/** The normalised usage of a whole recorded response. */
+export const recordedUsage = (path: string): Usage | undefined =>
+  usageOfBody(rulesOf(path), JSON.parse(readRecorded(path)))
+
+/** The normalised usage of a recorded stream. */
+export const recordedStreamUsage = (path: string): Usage | undefined =>
+  usageOfStream(rulesOf(path), readRecordedChunks(path))
 
 const definedFields = (usage: AnthropicUsage): AnthropicUsage =>
   Object.fromEntries(Object.entries(usage).filter(([, value]) => value !== undefined))
