@@ -11,6 +11,8 @@ import { assemble, collect, geminiCall, noControls } from "./test-support.ts"
 
 const hasShared = requireShared()
 
+const upstream = "https://generativelanguage.googleapis.com/v1beta/models/gemini-3-pro-preview"
+
 const recordedJson = (name: string): unknown => JSON.parse(readRecorded(`google/${name}`))
 
 /** The id key the adapter derives from a Gemini `responseId`. */
@@ -49,9 +51,7 @@ describe.skipIf(!hasShared)("Gemini adapter on recorded answers", () => {
     Effect.gen(function* () {
       const { sent } = yield* completeWith("google-text.json")
       assert.strictEqual(sent.length, 1)
-      expect(sent[0]?.url).toBe(
-        "https://generativelanguage.googleapis.com/v1beta/models/gemini-3-pro-preview:generateContent",
-      )
+      expect(sent[0]?.url).toBe(`${upstream}:generateContent`)
       expect(sent[0]?.headers["x-goog-api-key"]).toBe("test-key")
       expect(sent[0]?.body).toEqual({ contents: [{ role: "user", parts: [{ text: "Hi" }] }] })
     }),
@@ -186,9 +186,7 @@ describe.skipIf(!hasShared)("Gemini adapter on recorded answers", () => {
   it.effect("streams google-text.chunks.txt with one usage chunk from the last report", () =>
     Effect.gen(function* () {
       const { chunks, assembled, sent } = yield* streamWith("google-text.chunks.txt")
-      expect(sent[0]?.url).toBe(
-        "https://generativelanguage.googleapis.com/v1beta/models/gemini-3-pro-preview:streamGenerateContent?alt=sse",
-      )
+      expect(sent[0]?.url).toBe(`${upstream}:streamGenerateContent?alt=sse`)
       expect(assembled.content).toBe('There are **3** "r"s in strawberry.\n\nst**r**awbe**rr**y')
       expect(assembled.finishReasons).toEqual(["stop"])
       expect(assembled.roles).toBe(1)
