@@ -3,6 +3,9 @@ import type { ChatRequest } from "../../openai/chat-schemas.ts"
 import { badRequest } from "./bad-request.ts"
 import { anthropicParameters } from "./parameters.ts"
 
+// The gateway's own request fields, read before any adapter runs.
+const gatewayFields = new Set(["models", "fallbacks"])
+
 // Values that ask for nothing beyond the default, so a parameter set to them needs no notice.
 const isNeutral = (name: string, value: unknown): boolean => {
   if (value === null || value === undefined || value === false) return true
@@ -15,15 +18,17 @@ const isNeutral = (name: string, value: unknown): boolean => {
 
 /**
  * Enforce the parameter map: a `rejected` parameter that asks for something fails with a 400
- * naming it; an `ignored` one yields a warning. Returns the warnings.
+ * naming it; an `ignored` one, or a field the map does not know, yields a warning. Returns the
+ * warnings.
  */
 export const checkParameters = (
   request: ChatRequest,
 ): Effect.Effect<ReadonlyArray<string>, ReturnType<typeof badRequest>> => {
   const warnings: Array<string> = []
   for (const [name, value] of Object.entries(request)) {
-    const support = anthropicParameters[name]
-    if (support === undefined || isNeutral(name, value)) continue
+    if (gatewayFields.has(name) || isNeutral(name, value)) continue
+    const support = anthropicParameters[name] ?? anthropicParameters["(other fields)"]
+    if (support === undefined) continue
     if (support.support === "rejected")
       return Effect.fail(
         badRequest(`${name} is not supported by Anthropic models: ${support.note}`, name),

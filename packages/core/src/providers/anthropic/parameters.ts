@@ -8,7 +8,7 @@ export const anthropicParameters: Readonly<Record<string, ParameterSupport>> = {
   model: { support: "translated", to: "model", note: "the deployment's upstream model id" },
   messages: {
     support: "translated",
-    to: "system + messages",
+    to: "`system` + `messages`",
     note: "system/developer -> system; tool results -> tool_result blocks in a user turn",
   },
   max_tokens: {
@@ -30,7 +30,7 @@ export const anthropicParameters: Readonly<Record<string, ParameterSupport>> = {
     support: "honoured",
     note: "usage always comes from message_start/message_delta as a final chunk",
   },
-  tools: { support: "translated", to: "tools (input_schema)" },
+  tools: { support: "translated", to: "`tools` (`input_schema`)" },
   tool_choice: {
     support: "translated",
     to: "tool_choice",
@@ -74,4 +74,8 @@ export const anthropicParameters: Readonly<Record<string, ParameterSupport>> = {
   prediction: { support: "ignored", note: "no predicted outputs" },
   store: { support: "ignored", note: "nothing is stored upstream" },
   metadata: { support: "ignored", note: "only `user` reaches metadata.user_id" },
+  "(other fields)": {
+    support: "ignored",
+    note: "not forwarded, since Anthropic rejects unknown fields",
+  },
 }
