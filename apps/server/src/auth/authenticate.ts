@@ -7,12 +7,11 @@ import { providerKeyHint } from "./provider-key-hint.ts"
 export const masterPrincipal: Principal = { keyId: "master", isMaster: true }
 
 /**
- * Looks up a virtual key by its hash (issue 5's KeyStore slots in here). Undefined means no
- * such key; a revoked or expired key fails with its own RequestError.
+ * Authenticates a virtual key (issue 5: the store's `KeyStore.authenticate` slots in here).
+ * Undefined means the token is not shaped like a virtual key, so the provider-key hint applies;
+ * an unknown or revoked virtual key fails with the store's own RequestError.
  */
-export type VirtualKeyLookup = (
-  keyHash: Buffer,
-) => Effect.Effect<Principal | undefined, RequestError>
+export type VirtualKeyLookup = (token: string) => Effect.Effect<Principal | undefined, RequestError>
 
 const unauthorized = (message: string) =>
   new RequestError({
@@ -45,10 +44,9 @@ export const authenticate = (
       )
     }
 
-    const presented = hashKey(token)
-    if (sameHash(presented, master.hash)) return masterPrincipal
+    if (sameHash(hashKey(token), master.hash)) return masterPrincipal
 
-    const principal = lookupVirtualKey ? yield* lookupVirtualKey(presented) : undefined
+    const principal = lookupVirtualKey ? yield* lookupVirtualKey(token) : undefined
     if (principal !== undefined) return principal
 
     const hint = providerKeyHint(token)
