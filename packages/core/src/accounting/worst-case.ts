@@ -145,6 +145,7 @@ export const worstCaseNanoUsd = (
 /**
  * Output tokens of text a stream produced before it was cut off and the provider never
  * reported usage: content, reasoning and tool-call arguments, counted by the tokenizer.
+ * Shortcoming: thinking a provider never streams (Gemini without thoughts) is not counted.
  */
 export const estimateOutputTokens = (text: string | ReadonlyArray<string>): number =>
   typeof text === "string"
