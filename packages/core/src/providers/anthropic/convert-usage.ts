@@ -35,6 +35,7 @@ export const convertUsage = (counters: UsageCounters): Usage | undefined => {
     cachedTokens,
     cacheWriteTokens,
     completionTokens: counters.output,
+    // Not reported apart by Anthropic: clients see reasoning_tokens 0; cost is right either way.
     reasoningTokens: 0,
   }
 }

@@ -279,6 +279,18 @@ describe("anthropic request translation", () => {
     }),
   )
 
+  it.effect("warns about fields it does not forward, but not about the gateway's own", () =>
+    Effect.gen(function* () {
+      const { body, warnings } = yield* sentFor(
+        callFor({ safe_prompt: true, models: ["claude-b"], fallbacks: false }),
+      )
+      assert.strictEqual(body.safe_prompt, undefined)
+      assert.deepStrictEqual(warnings, [
+        "safe_prompt ignored: not forwarded, since Anthropic rejects unknown fields",
+      ])
+    }),
+  )
+
   it.effect("replays signed thinking from reasoning_details before the tool calls", () =>
     Effect.gen(function* () {
       const { body } = yield* sentFor(
