@@ -121,12 +121,22 @@ const messageBody = (exchange: Exchange, answer: Answer, id: string) => ({
   content: contentBlocks(answer),
   stop_reason: answer.stopReason,
   stop_sequence: null,
-  usage: {
-    ...usageParts(exchange, answer),
-    output_tokens: answer.outputTokens,
-    service_tier: "standard",
-  },
+  usage: fullUsage(exchange, answer, answer.outputTokens),
 })
+
+// The usage of a whole message (and of message_start), with the cache-write split by lifetime:
+const fullUsage = (exchange: Exchange, answer: Answer, outputTokens: number) => {
+  const parts = usageParts(exchange, answer)
+  return {
+    ...parts,
+    cache_creation: {
+      ephemeral_5m_input_tokens: parts.cache_creation_input_tokens,
+      ephemeral_1h_input_tokens: 0,
+    },
+    output_tokens: outputTokens,
+    service_tier: "standard",
+  }
+}
 
 const event = (type: string, body: Record<string, unknown>, tokens = 0): Frame => ({
   data: `event: ${type}\ndata: ${JSON.stringify({ type, ...body })}\n\n`,
@@ -145,7 +155,7 @@ const streamFrames = (exchange: Exchange, answer: Answer, id: string): Frame[] =
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { ...usage, output_tokens: 1, service_tier: "standard" },
+        usage: fullUsage(exchange, answer, 1),
       },
     }),
   ]

@@ -127,8 +127,13 @@ const candidate = (parts: Part[], finishReason: string | undefined) => ({
 
 const wholeBody = (exchange: Exchange, answer: Answer, responseId: string) => {
   const output = answer.call ?? { text: answer.pieces.join("") }
+  const whole = candidate([...answer.thoughtParts, output], answer.finishReason)
   return {
-    candidates: [candidate([...answer.thoughtParts, output], answer.finishReason)],
+    candidates: [
+      answer.call === undefined
+        ? whole
+        : { ...whole, finishMessage: "Model generated function call(s)." },
+    ],
     usageMetadata: usageMetadata(exchange, answer, answer.plan.outputTokens),
     ...envelope(exchange, responseId),
   }
