@@ -3,7 +3,20 @@
  * the environment (see README).
  */
 import { NodeRuntime } from "@effect/platform-node"
-import { Layer } from "effect"
+import { Effect, Layer } from "effect"
+import { flushStdoutSink } from "./http/json-logger.ts"
 import { serverLayer } from "./server.ts"
 
-serverLayer().pipe(Layer.launch, NodeRuntime.runMain)
+process.on("exit", flushStdoutSink)
+
+serverLayer().pipe(
+  Layer.launch,
+  // A config mistake is the operator's to fix: say which file and field, without a stack.
+  Effect.catchTag("ConfigFileError", (error) =>
+    Effect.sync(() => {
+      process.stderr.write(`tollgate: ${error.message}\n`)
+      process.exitCode = 1
+    }),
+  ),
+  NodeRuntime.runMain,
+)

@@ -3,10 +3,25 @@ import { Cause, type Layer, Logger, References } from "effect"
 /** Where log lines go; tests collect them, `main.ts` writes them to stdout. */
 export type LogSink = (line: string) => void
 
-/** Writes one JSON object per line to stdout. */
-export const stdoutSink: LogSink = (line) => {
-  process.stdout.write(`${line}\n`)
+let pending: string[] = []
+
+const flushPending = () => {
+  const lines = pending
+  pending = []
+  if (lines.length > 0) process.stdout.write(`${lines.join("\n")}\n`)
 }
+
+/**
+ * Writes one JSON object per line to stdout, batched per turn of the event loop: a write to a
+ * pipe is synchronous on Linux, and one write per request would sit on the hot path.
+ */
+export const stdoutSink: LogSink = (line) => {
+  if (pending.length === 0) setImmediate(flushPending)
+  pending.push(line)
+}
+
+/** Writes what is still batched; for shutdown, when no later turn of the loop will come. */
+export const flushStdoutSink = (): void => flushPending()
 
 const messageText = (message: unknown): string =>
   Array.isArray(message) ? message.map(String).join(" ") : String(message)
