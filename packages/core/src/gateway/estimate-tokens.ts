@@ -1,4 +1,5 @@
 import { countTokens } from "gpt-tokenizer"
+import { estimateOutputTokens } from "../accounting/worst-case.ts"
 import type { ChatRequest } from "../openai/chat-schemas.ts"
 
 /** Text of the prompt as a tokenizer would see it: contents, tool calls and tool schemas. */
@@ -45,4 +46,5 @@ export const estimatePromptTokens = (request: ChatRequest, exactAbove = Infinity
 }
 
 /** Output tokens of text we relayed, for requests whose provider never reported usage. */
-export const countOutputTokens = (text: string): number => (text === "" ? 0 : countTokens(text))
+export const countOutputTokens = (text: string): number =>
+  text === "" ? 0 : estimateOutputTokens(text)

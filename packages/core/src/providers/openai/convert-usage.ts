@@ -1,5 +1,6 @@
 import { z } from "zod"
-import type { Usage } from "../../usage/usage.ts"
+import type { WireUsage } from "../../openai/chat-schemas.ts"
+import { toWireUsage, type Usage } from "../../usage/usage.ts"
 
 /** Usage as OpenAI-compatible servers send it; DeepSeek reports cache hits in its own fields. */
 const ProviderUsage = z.looseObject({
@@ -29,5 +30,24 @@ export const convertUsage = (raw: unknown): Usage | undefined => {
     cacheWriteTokens: 0,
     completionTokens,
     reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+  }
+}
+
+/**
+ * The provider's usage object with the counts replaced by the normalised ones (so `fromWireUsage`
+ * reads what the gateway bills), keeping any extra fields the provider sent.
+ */
+export const normaliseWireUsage = (raw: WireUsage): WireUsage => {
+  const usage = convertUsage(raw)
+  if (usage === undefined) return raw
+  const normalised = toWireUsage(usage)
+  return {
+    ...raw,
+    ...normalised,
+    prompt_tokens_details: { ...raw.prompt_tokens_details, ...normalised.prompt_tokens_details },
+    completion_tokens_details: {
+      ...raw.completion_tokens_details,
+      ...normalised.completion_tokens_details,
+    },
   }
 }

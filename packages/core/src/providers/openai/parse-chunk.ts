@@ -2,6 +2,7 @@ import { Result } from "effect"
 import type { Deployment } from "../../catalog/types.ts"
 import { GatewayError } from "../../errors/gateway-error.ts"
 import { ChatCompletionChunk } from "../../openai/chat-schemas.ts"
+import { normaliseWireUsage } from "./convert-usage.ts"
 import { parseErrorDetail } from "./map-error-response.ts"
 
 const invalid = (deployment: Deployment, why: string) =>
@@ -58,8 +59,9 @@ export const parseChunk = (
   if (!parsed.success)
     return Result.fail(invalid(deployment, parsed.error.issues[0]?.message ?? ""))
 
-  const { usage, ...chunk } = parsed.data
-  if (usage == null) return Result.succeed([chunk])
+  const { usage: raw, ...chunk } = parsed.data
+  if (raw == null) return Result.succeed([chunk])
+  const usage = normaliseWireUsage(raw)
   if (chunk.choices.length === 0) return Result.succeed([{ ...chunk, usage }])
   return Result.succeed([chunk, { ...chunk, choices: [], usage }])
 }

@@ -1,0 +1,105 @@
+import { Clock, Effect, Exit } from "effect"
+import { GatewayError } from "../errors/gateway-error.ts"
+import { timeoutError, withinDeadline } from "../resilience/deadline.ts"
+import { retrySchedule } from "../resilience/retry-schedule.ts"
+import { Router } from "../routing/router.ts"
+import type { Candidate, PreparedRequest } from "./prepare-request.ts"
+import type { RequestRecord } from "./request-record.ts"
+
+/** Whether a failure on one deployment should send the request on to the next candidate. */
+const movesOn = (error: GatewayError): boolean =>
+  error.isRetryable ||
+  // Another deployment has its own key and quota:
+  error.reason._tag === "QuotaExhausted" ||
+  error.reason._tag === "Authentication"
+
+/** Which per-attempt limit applies: the whole answer, or the first token of a stream. */
+export type AttemptLimit = "attempt" | "first-token"
+
+/**
+ * Runs `attempt` over the candidates in order: retries on each deployment with backoff (honouring
+ * Retry-After), then falls back to the next, all inside the request's one deadline. Each attempt
+ * holds a router slot; the router learns every outcome. Fails with the last error.
+ */
+export const runAttempts = <A, R>(
+  prepared: PreparedRequest,
+  record: RequestRecord,
+  limit: AttemptLimit,
+  attempt: (candidate: Candidate) => Effect.Effect<A, GatewayError, R>,
+): Effect.Effect<{ readonly value: A; readonly candidate: Candidate }, GatewayError, R | Router> =>
+  Effect.gen(function* () {
+    const router = yield* Router
+    const { candidates, deadlineAt, deadlineMs } = prepared
+
+    const once = (candidate: Candidate) =>
+      Effect.gen(function* () {
+        const { deployment, model } = candidate
+        yield* router.acquire(deployment)
+        record.attempts += 1
+        record.provider = deployment.provider
+        record.deploymentId = deployment.id
+        record.servedModel = model.id
+        const startedAt = yield* Clock.currentTimeMillis
+
+        const limitMs =
+          limit === "attempt"
+            ? model.resilience.attemptTimeoutMs
+            : model.resilience.firstTokenTimeoutMs
+        const where = { provider: deployment.provider, deployment: deployment.id }
+        return yield* withinDeadline(attempt(candidate), {
+          limitMs,
+          scope: limit,
+          deadlineAt,
+          deadlineMs,
+          where,
+        }).pipe(
+          Effect.onExit((exit) =>
+            Effect.flatMap(Clock.currentTimeMillis, (endedAt) => {
+              if (Exit.isSuccess(exit)) {
+                return router.release(deployment, { ok: true, latencyMs: endedAt - startedAt })
+              }
+              const failure = exit.cause.reasons.find((r) => r._tag === "Fail")
+              return router.release(
+                deployment,
+                failure?._tag === "Fail"
+                  ? { ok: false, error: failure.error }
+                  : { ok: "abandoned" },
+              )
+            }),
+          ),
+        )
+      })
+
+    let lastError: GatewayError | undefined
+    for (const [index, candidate] of candidates.entries()) {
+      const hasMore = index < candidates.length - 1
+      const result = yield* Effect.result(
+        Effect.retry(once(candidate), {
+          schedule: retrySchedule(candidate.model.resilience, deadlineAt),
+          // A rate-limited deployment is left for the next one rather than waited for:
+          while: (error) => error.isRetryable && !(hasMore && error.reason._tag === "RateLimited"),
+        }),
+      )
+      if (result._tag === "Success") return { value: result.success, candidate }
+
+      lastError = result.failure
+      if (!movesOn(lastError)) break
+    }
+
+    return yield* Effect.fail(
+      lastError ??
+        new GatewayError({
+          reason: { _tag: "ProviderError" },
+          message: `Model ${prepared.model.id} has no deployment to send the request to.`,
+        }),
+    )
+  }).pipe(
+    // Belt and braces: whatever happens inside, nothing outlives the deadline.
+    (effect) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.timeoutOrElse(effect, {
+          duration: Math.max(0, prepared.deadlineAt - now),
+          orElse: () => Effect.fail(timeoutError("deadline", prepared.deadlineMs)),
+        }),
+      ),
+  )

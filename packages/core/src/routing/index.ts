@@ -1,0 +1,4 @@
+/** Deployment selection, health and cooldowns. */
+export * from "./deployment-health.ts"
+export * from "./order-deployments.ts"
+export * from "./router.ts"
