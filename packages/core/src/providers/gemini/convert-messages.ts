@@ -54,6 +54,13 @@ export const convertMessages = Effect.fn("gemini.convertMessages")(function* (
     if (turn !== undefined) turns.push(turn)
   }
 
+  // Gemini needs at least one turn: a conversation of system messages only becomes a user turn.
+  if (turns.length === 0)
+    return {
+      systemInstruction: undefined,
+      contents: [{ role: "user", parts: systemTexts }],
+    } satisfies ConvertedMessages
+
   return {
     systemInstruction: systemTexts.length > 0 ? { parts: systemTexts } : undefined,
     contents: mergeNeighbours(turns),
@@ -151,11 +158,13 @@ const textOnly = (
   if (typeof content === "string") return Effect.succeed(content)
   const texts: Array<string> = []
   for (const [n, part] of content.entries()) {
-    if (part.type !== "text" || !("text" in part) || typeof part.text !== "string")
+    // An assistant's refusal part is text the model said, so it goes back as text.
+    const text = part.type === "refusal" ? part.refusal : "text" in part ? part.text : undefined
+    if ((part.type !== "text" && part.type !== "refusal") || typeof text !== "string")
       return Effect.fail(
         badRequest(`Only text parts are allowed here, got ${part.type}`, `${param}[${n}]`),
       )
-    texts.push(part.text)
+    texts.push(text)
   }
   return Effect.succeed(texts.join("\n"))
 }

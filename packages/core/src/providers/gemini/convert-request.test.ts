@@ -347,4 +347,29 @@ describe("Gemini request body", () => {
       ])
     }),
   )
+
+  it.effect("sends a conversation of system messages only as a user turn", () =>
+    Effect.gen(function* () {
+      const { body } = yield* convert({ messages: [{ role: "system", content: "Say hi." }] })
+      expect(body.systemInstruction).toBeUndefined()
+      expect(body.contents).toEqual([{ role: "user", parts: [{ text: "Say hi." }] }])
+    }),
+  )
+
+  it.effect("sends an assistant refusal back as its text", () =>
+    Effect.gen(function* () {
+      const { body } = yield* convert({
+        messages: [
+          { role: "user", content: "Do the bad thing" },
+          { role: "assistant", content: [{ type: "refusal", refusal: "I can't." }] },
+          { role: "user", content: "Fine" },
+        ],
+      })
+      expect(body.contents).toMatchObject([
+        {},
+        { role: "model", parts: [{ text: "I can't." }] },
+        {},
+      ])
+    }),
+  )
 })
