@@ -101,6 +101,7 @@ describe("anthropic errors", () => {
         assert.deepStrictEqual(error.reason, c.reason)
         assert.strictEqual(error.isRetryable, c.retryable)
         assert.strictEqual(error.status, c.status)
+        assert.strictEqual(error.deployment, "claude-sonnet-4.5@test")
         const detail =
           typeof c.body === "string"
             ? c.body

@@ -52,6 +52,7 @@ export const anthropicError = (
   status: number | undefined,
   detail: { readonly type: string; readonly message?: string | undefined },
   retryAfter?: number,
+  deployment?: string,
 ): GatewayError => {
   const message = detail.message ?? detail.type
   return new GatewayError({
@@ -59,6 +60,7 @@ export const anthropicError = (
     message: `Anthropic: ${message}`,
     provider: "anthropic",
     ...(status === undefined ? {} : { status }),
+    ...(deployment === undefined ? {} : { deployment }),
   })
 }
 
@@ -67,6 +69,7 @@ export const parseErrorResponse = (
   status: number,
   headers: Readonly<Record<string, string | undefined>>,
   text: string,
+  deployment?: string,
 ): GatewayError => {
   const retryAfter = retryAfterMs(headers)
   let json: unknown
@@ -77,11 +80,12 @@ export const parseErrorResponse = (
   }
 
   const parsed = AnthropicErrorBody.safeParse(json)
-  if (parsed.success) return anthropicError(status, parsed.data.error, retryAfter)
+  if (parsed.success) return anthropicError(status, parsed.data.error, retryAfter, deployment)
   return new GatewayError({
     reason: reasonFromStatus(status, retryAfter),
     message: `Anthropic answered ${status}: ${text.slice(0, 200)}`,
     provider: "anthropic",
     status,
+    ...(deployment === undefined ? {} : { deployment }),
   })
 }

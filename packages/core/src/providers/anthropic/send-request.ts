@@ -38,5 +38,7 @@ export const sendRequest = Effect.fn("anthropic.sendRequest")(function* (
   if (response.status >= 200 && response.status < 300) return response
 
   const text = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
-  return yield* Effect.fail(parseErrorResponse(response.status, response.headers, text))
+  return yield* Effect.fail(
+    parseErrorResponse(response.status, response.headers, text, deployment.id),
+  )
 })
