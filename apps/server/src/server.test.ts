@@ -58,6 +58,7 @@ beforeAll(async () => {
     emulatorUrl: emulator.url,
     env: { TOLLGATE_MASTER_KEY: MASTER_KEY },
     log: (line) => logLines.push(line),
+    shutdownGraceMs: 200,
   })
   // No client retries: every retry counted here is the gateway's own.
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: MASTER_KEY, maxRetries: 0 })

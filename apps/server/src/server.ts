@@ -20,7 +20,12 @@ export interface MakeServerOptions extends ServerOptions {
   readonly log?: LogSink | false
   /** Where the one-time master-key notice is printed. Default: stdout. */
   readonly print?: (text: string) => void
+  /** On close, how long open requests may finish before their connections are cut (ms). */
+  readonly shutdownGraceMs?: number
 }
+
+/** Default time open requests get to finish on shutdown. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000
 
 const routes = Layer.mergeAll(chatCompletionsRoute, modelRoutes, healthRoute, unknownRoute)
 
@@ -85,7 +90,17 @@ export const serverLayer = (options: MakeServerOptions = {}) =>
         ),
       )
       const print = options.print ?? ((text: string) => process.stdout.write(text))
-      return Layer.effectDiscard(announce(started, print)).pipe(Layer.provideMerge(listening))
+      // Runs before the HTTP server's own finalizer, which waits for every open connection:
+      // a stalled request must not hold shutdown forever.
+      const boundedShutdown = Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          const grace = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS
+          setTimeout(() => nodeServer.closeAllConnections(), grace).unref()
+        }),
+      )
+      return Layer.effectDiscard(Effect.andThen(boundedShutdown, announce(started, print))).pipe(
+        Layer.provideMerge(listening),
+      )
     }),
   ).pipe(
     Layer.provide(jsonLoggerLayer(options.log === false ? () => {} : (options.log ?? stdoutSink))),
