@@ -144,11 +144,13 @@ export const sendStream = async (
       : Math.min(ending.afterFrames, ending.kind === "cut" ? frames.length - 1 : frames.length)
 
   res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", ...headers })
-  res.flushHeaders()
 
+  // At instant speed headers, frames and the end go out together, as one packet when they fit:
   if (settings.tokensPerSecond <= 0) {
     let body = ""
     for (let i = 0; i < stopAt; i++) body += frames[i]?.data ?? ""
+    if (ending.kind === "complete") return void res.end(body)
+    if (ending.kind === "error") return void res.end(body + ending.frame)
     if (body !== "") await writeAndFlush(res, body)
   } else {
     let contentSeen = false
