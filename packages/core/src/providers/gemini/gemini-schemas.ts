@@ -5,6 +5,7 @@ import { z } from "zod"
  * Every field is optional: Google omits zero values and fields a model does not use.
  */
 
+/** One streamed piece of a function call's arguments: a JSON path and its (partial) value. */
 const PartialArg = z.looseObject({
   jsonPath: z.string().optional(),
   stringValue: z.string().optional(),
