@@ -186,3 +186,20 @@ describe("connection faults", () => {
     expect((error as APIError).status).toBe(503)
   })
 })
+
+describe("recording", () => {
+  it("keeps at most maxRecords requests, the latest ones", async () => {
+    const small = await startEmulator({ maxRecords: 4 })
+    try {
+      for (let i = 0; i < 6; i++) {
+        const response = await fetch(`${small.openaiBaseUrl}/models/gpt-${i}`)
+        await response.arrayBuffer()
+      }
+      expect(small.requests.map((r) => r.path)).toEqual(
+        [2, 3, 4, 5].map((i) => `/v1/models/gpt-${i}`),
+      )
+    } finally {
+      await small.close()
+    }
+  })
+})

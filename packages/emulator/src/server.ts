@@ -45,6 +45,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   const requests: RecordedRequest[] = []
   const chooser = makeFaultChooser(options.random)
   const models = options.models ?? defaultModels
+  const maxRecords = options.maxRecords ?? 50_000
   const defaults: Settings = {
     ttftMs: options.ttftMs ?? 0,
     tokensPerSecond: options.tokensPerSecond ?? 0,
@@ -74,7 +75,10 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
       receivedAt: Date.now(),
       endedAt: undefined,
     }
-    requests.push(record)
+    if (maxRecords > 0) {
+      if (requests.length >= maxRecords) requests.splice(0, Math.ceil(maxRecords / 2))
+      requests.push(record)
+    }
     const exchange = makeExchange(req, res, record, settingsFromHeaders(req.headers, defaults))
 
     if (method === "POST" && path === "/v1/chat/completions") {

@@ -64,6 +64,11 @@ export type EmulatorOptions = {
   /** Answer length when neither max tokens nor `x-emulator-tokens` says otherwise (default 16). */
   defaultTokens?: number
   random?: RandomProfile
+  /**
+   * Most requests kept in `requests` (default 50,000); past it the oldest half is dropped, so a
+   * long benchmark does not grow without bound. 0 records nothing.
+   */
+  maxRecords?: number
   /** Model ids listed by `GET /v1/models` (any model is accepted for completions). */
   models?: ReadonlyArray<string>
 }
