@@ -132,6 +132,7 @@ export const stream = (body: unknown, ctx: ChatContext) => {
     const idleMs = candidate.model.resilience.idleTimeoutMs
     const where = { provider: candidate.deployment.provider, deployment: candidate.deployment.id }
     let status = 200
+    let upstreamDone = false
     let last: ChatCompletionChunk | undefined
 
     const rest: Stream.Stream<ChatCompletionChunk, GatewayError> = first.ended
@@ -161,6 +162,7 @@ export const stream = (body: unknown, ctx: ChatContext) => {
 
     // The provider never reported usage: estimate it, and tell the client if it asked.
     const trailer = Stream.suspend((): Stream.Stream<StreamEvent> => {
+      upstreamDone = true
       if (record.usage !== undefined) return Stream.empty
       record.estimated = true
       settleUsage(
@@ -192,7 +194,13 @@ export const stream = (body: unknown, ctx: ChatContext) => {
       }),
       Stream.onExit((exit) =>
         Scope.close(first.scope, exit).pipe(
-          Effect.andThen(finishRecord(record, Exit.isSuccess(exit) ? status : 499)),
+          // Ended without the upstream finishing or failing: the client stopped reading.
+          Effect.andThen(
+            finishRecord(
+              record,
+              Exit.isSuccess(exit) && (upstreamDone || status !== 200) ? status : 499,
+            ),
+          ),
           Effect.provide(services),
         ),
       ),
