@@ -27,8 +27,9 @@ export const anthropicParameters: Readonly<Record<string, ParameterSupport>> = {
   stop: { support: "translated", to: "stop_sequences" },
   stream: { support: "honoured" },
   stream_options: {
-    support: "honoured",
-    note: "usage always comes from message_start/message_delta as a final chunk",
+    support: "translated",
+    to: "the final usage chunk",
+    note: "Anthropic always reports usage; it reaches the client only if include_usage asked",
   },
   tools: { support: "translated", to: "`tools` (`input_schema`)" },
   tool_choice: {
@@ -51,8 +52,9 @@ export const anthropicParameters: Readonly<Record<string, ParameterSupport>> = {
     note: "budget: minimal 1024, low 2048, medium 8192, high 16384, xhigh 32768 (model range)",
   },
   include_reasoning: {
-    support: "honoured",
-    note: "thinking text as reasoning_content, signed blocks as reasoning_details",
+    support: "translated",
+    to: "`reasoning_content` + `reasoning_details` in the answer",
+    note: "shows thinking when it is on (see reasoning_effort); does not turn it on",
   },
   generation_config: {
     support: "translated",
