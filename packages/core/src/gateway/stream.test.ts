@@ -58,9 +58,8 @@ describe("stream", () => {
         chunks.map((c) => c.choices[0]?.delta.content ?? "").join(""),
         "Hello there.",
       )
-      assert.deepStrictEqual((fx.sent[0]?.body as { stream_options: unknown }).stream_options, {
-        include_usage: true,
-      })
+      const sent = (fx.sent[0]?.body ?? {}) as { stream_options?: unknown }
+      assert.deepStrictEqual(sent.stream_options, { include_usage: true })
       assert.strictEqual(fx.entries[0]?.completionTokens, 3)
       assert.isAbove(Number(fx.entries[0]?.costNanoUsd), 0)
     }).pipe(Effect.provide(fx.layer))
