@@ -11,6 +11,8 @@ const isNeutral = (name: string, value: unknown): boolean => {
   if (value === null || value === undefined || value === false) return true
   if (name === "n") return value === 1
   if (name === "presence_penalty" || name === "frequency_penalty") return value === 0
+  if (name === "top_logprobs") return value === 0
+  if (name === "service_tier") return value === "auto" || value === "default"
   if (name === "modalities")
     return Array.isArray(value) && value.every((modality) => modality === "text")
   return false

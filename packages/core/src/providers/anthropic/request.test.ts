@@ -279,6 +279,15 @@ describe("anthropic request translation", () => {
     }),
   )
 
+  it.effect("says nothing about parameters set to their defaults", () =>
+    Effect.gen(function* () {
+      const { warnings } = yield* sentFor(
+        callFor({ n: 1, logprobs: false, presence_penalty: 0, service_tier: "auto", seed: null }),
+      )
+      assert.deepStrictEqual(warnings, [])
+    }),
+  )
+
   it.effect("warns about fields it does not forward, but not about the gateway's own", () =>
     Effect.gen(function* () {
       const { body, warnings } = yield* sentFor(
