@@ -86,6 +86,28 @@ describe("POST /v1/chat/completions", () => {
     expect(response.headers.get("x-request-id")).toMatch(/^req_/)
   })
 
+  it.each(["gemini-3.1-flash", "gemini-2.5-pro", "claude-sonnet-4.5", "deepseek-v3.2"])(
+    "answers %s in the OpenAI shape, streamed and not",
+    async (model) => {
+      const data = await client.chat.completions.create({ model, messages: user("hello") })
+      conforms("CreateChatCompletionResponse", data)
+      expect(data.model).toBe(model)
+
+      const stream = await client.chat.completions.create({
+        model,
+        messages: user("hello"),
+        stream: true,
+        stream_options: { include_usage: true },
+      })
+      let text = ""
+      for await (const chunk of stream) {
+        conforms("CreateChatCompletionStreamResponse", chunk)
+        text += chunk.choices[0]?.delta.content ?? ""
+      }
+      expect(text.length).toBeGreaterThan(0)
+    },
+  )
+
   it("keeps a sane client-sent request id", async () => {
     const { response } = await client.chat.completions
       .create(

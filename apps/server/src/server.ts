@@ -1,9 +1,8 @@
 import { createServer } from "node:http"
 import { NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
-import { GatewayConfig } from "@tollgate/core"
+import { admissionAllowAll, GatewayConfig, ledgerNoop, Router } from "@tollgate/core"
 import { Cause, ConfigProvider, Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { HttpRouter, HttpServer } from "effect/http"
-import { defaultCoreLayers } from "./core-pending.ts"
 import { jsonLoggerLayer, type LogSink, stdoutSink } from "./http/json-logger.ts"
 import { chatCompletionsRoute } from "./routes/chat-completions.ts"
 import { healthRoute } from "./routes/health.ts"
@@ -78,7 +77,9 @@ export const serverLayer = (options: MakeServerOptions = {}) =>
           startedAt: Math.floor(Date.now() / 1000),
         }),
         NodeHttpClient.layerUndici,
-        defaultCoreLayers,
+        Router.layer,
+        ledgerNoop,
+        admissionAllowAll,
       )
       const listening = HttpRouter.serve(routes, {
         disableLogger: true,

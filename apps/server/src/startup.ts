@@ -2,6 +2,7 @@ import { join } from "node:path"
 import {
   type BillingCurrency,
   type Catalog,
+  catalogFromConfig,
   defaultPriceBook,
   mergePrices,
   type PriceBook,
@@ -13,7 +14,7 @@ import { envConfig } from "./config/env-config.ts"
 import type { FileConfig } from "./config/file-schema.ts"
 import { ConfigFileError, loadConfigFile } from "./config/load-config-file.ts"
 import { toCatalogConfig } from "./config/to-catalog-config.ts"
-import { catalogFromConfig } from "./core-pending.ts"
+import { withEmulatorKeys } from "./upstream/emulator-keys.ts"
 import { inProcessEmulator } from "./upstream/in-process-emulator.ts"
 import { providerKeyMap } from "./upstream/provider-keys.ts"
 
@@ -82,7 +83,9 @@ export const startup = (options: ServerOptions) =>
       ? (options.emulatorUrl ?? (yield* inProcessEmulator))
       : undefined
     const catalog =
-      emulatorUrl === undefined ? draft : catalogFromConfig(catalogConfig, { keys, emulatorUrl })
+      emulatorUrl === undefined
+        ? draft
+        : withEmulatorKeys(catalogFromConfig(catalogConfig, { keys, emulatorUrl }))
 
     const prices = yield* Effect.try({
       try: () => mergePrices(defaultPriceBook, file.prices ?? {}),

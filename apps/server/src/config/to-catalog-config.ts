@@ -1,5 +1,5 @@
+import type { CatalogConfig, DeploymentConfig, ModelConfig } from "@tollgate/core"
 import { Config, Effect, Option, type Redacted } from "effect"
-import type { CatalogConfig, DeploymentConfig, ModelConfig } from "../core-pending.ts"
 import type { FileConfig } from "./file-schema.ts"
 
 /** Reads the key a deployment names (`keyEnv`); the config file never holds a key itself. */

@@ -1,7 +1,6 @@
-import type { GatewayError, RequestError } from "@tollgate/core"
+import { type GatewayError, type RequestError, toErrorResponse } from "@tollgate/core"
 import { Cause, Effect, Exit, Stream } from "effect"
 import { HttpBody, HttpServerRequest, HttpServerResponse } from "effect/http"
-import { toErrorResponse } from "../core-pending.ts"
 import { errorResponse, internalErrorBody } from "./error-response.ts"
 import { requestIdFor } from "./request-id.ts"
 

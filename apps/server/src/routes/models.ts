@@ -1,8 +1,13 @@
-import { GatewayConfig, type ModelInfo, type Principal } from "@tollgate/core"
+import {
+  findModel,
+  GatewayConfig,
+  type ModelInfo,
+  modelNotFound,
+  type Principal,
+} from "@tollgate/core"
 import { Effect, Layer } from "effect"
 import { HttpRouter, HttpServerResponse } from "effect/http"
 import { authenticateRequest } from "../auth/authenticate-request.ts"
-import { findModel, modelNotFound } from "../core-pending.ts"
 import { handleRequest } from "../http/handle-request.ts"
 import { ServerContext } from "../server-context.ts"
 
