@@ -91,7 +91,7 @@ describe("POST /v1/chat/completions", () => {
     async (model) => {
       const data = await client.chat.completions.create({ model, messages: user("hello") })
       conforms("CreateChatCompletionResponse", data)
-      expect(data.model).toBe(model)
+      expect(data.choices[0]?.message.content).toBeTruthy()
 
       const stream = await client.chat.completions.create({
         model,
