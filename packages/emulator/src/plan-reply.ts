@@ -1,4 +1,4 @@
-import { countTokens, generateWords, hashString } from "./tokens.ts"
+import { countTokens, generateWords, hashString, toPieces } from "./tokens.ts"
 import { argumentsForSchema } from "./tool-arguments.ts"
 
 /** A tool the request offers, whatever its wire format. */
@@ -14,6 +14,8 @@ export type Conversation = {
   /** Who spoke last: a tool result is answered with text, a user turn may get a tool call. */
   lastTurn: "user" | "tool-result" | "other"
   maxTokens: number | undefined
+  /** Structured output asked for: JSON fitting the schema, or any JSON object without one. */
+  json?: { schema: unknown } | undefined
 }
 
 /** A tool call the emulator decided to make. */
@@ -25,14 +27,15 @@ export type PlannedToolCall = {
   idSuffix: string
 }
 
-/** The reply, before any wire format: answer words or a tool call, and its token counts. */
+/** The reply, before any wire format: answer pieces or a tool call, and its token counts. */
 export type ReplyPlan = {
   seed: number
   promptTokens: number
-  words: string[]
+  /** The answer as stream pieces, one token each; joined they are the whole text. */
+  pieces: string[]
   toolCall: PlannedToolCall | undefined
   finish: "stop" | "length" | "tool"
-  /** Tokens of the answer: its words, or the tool name plus its argument JSON. */
+  /** Tokens of the answer: its pieces, or the tool name plus its argument JSON. */
   outputTokens: number
 }
 
@@ -45,7 +48,7 @@ const pickTool = (conversation: Conversation): ToolSpec | undefined => {
 
 /**
  * Plan a deterministic reply: the same prompt always gives the same words. Its natural length
- * is `naturalTokens`; a lower max tokens truncates it and the finish reason says `length`.
+ * is `naturalTokens` (or the JSON's); a lower max tokens truncates it, finishing with `length`.
  */
 export const planReply = (conversation: Conversation, naturalTokens: number): ReplyPlan => {
   const prompt = conversation.texts.join("\n")
@@ -59,7 +62,7 @@ export const planReply = (conversation: Conversation, naturalTokens: number): Re
     return {
       seed,
       promptTokens,
-      words: [],
+      pieces: [],
       toolCall: {
         name: tool.name,
         arguments: args,
@@ -71,15 +74,27 @@ export const planReply = (conversation: Conversation, naturalTokens: number): Re
     }
   }
 
+  const natural = naturalPieces(conversation, seed, naturalTokens)
   const limit = conversation.maxTokens
-  const length = limit !== undefined && limit < naturalTokens ? Math.max(0, limit) : naturalTokens
-  const words = generateWords(seed, length)
+  const length = limit !== undefined && limit < natural.length ? Math.max(0, limit) : natural.length
+  const pieces = natural.slice(0, length)
   return {
     seed,
     promptTokens,
-    words,
+    pieces,
     toolCall: undefined,
-    finish: length < naturalTokens ? "length" : "stop",
-    outputTokens: words.length,
+    finish: length < natural.length ? "length" : "stop",
+    outputTokens: pieces.length,
   }
+}
+
+// Structured output is JSON (its length set by the schema); free text has the natural length:
+const naturalPieces = (conversation: Conversation, seed: number, naturalTokens: number) => {
+  if (conversation.json === undefined) return toPieces(generateWords(seed, naturalTokens))
+  const { schema } = conversation.json
+  const value =
+    schema === undefined
+      ? { answer: generateWords(seed, naturalTokens).join(" ") }
+      : argumentsForSchema(schema, seed)
+  return JSON.stringify(value, null, 1).match(/\s*\S+/g) ?? []
 }

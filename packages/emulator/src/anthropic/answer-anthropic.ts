@@ -76,7 +76,7 @@ const shapeAnswer = (exchange: Exchange, request: AnthropicRequest): Answer => {
     plan,
     thinking,
     signature,
-    text: toPieces(plan.words),
+    text: plan.pieces,
     toolUse: undefined,
     stopReason: plan.finish === "length" ? "max_tokens" : "end_turn",
     outputTokens: thinking.length + plan.outputTokens,

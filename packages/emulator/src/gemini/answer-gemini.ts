@@ -7,7 +7,7 @@ import {
   waitForWholeAnswer,
 } from "../exchange.ts"
 import { planReply, type ReplyPlan } from "../plan-reply.ts"
-import { generateWords, toPieces } from "../tokens.ts"
+import { generateWords } from "../tokens.ts"
 import { geminiStreamError } from "./gemini-errors.ts"
 import { thoughtsTokens } from "./gemini-thinking.ts"
 import { type GeminiRequest, geminiConversation } from "./read-gemini-request.ts"
@@ -58,7 +58,7 @@ const shapeAnswer = (exchange: Exchange, request: GeminiRequest): Answer => {
   return {
     plan,
     thoughtParts,
-    pieces: toPieces(plan.words),
+    pieces: plan.pieces,
     call,
     finishReason: plan.finish === "length" ? "MAX_TOKENS" : "STOP",
     thoughts,

@@ -184,6 +184,19 @@ describe("Gemini generateContent", () => {
     expect(names).toEqual(["weather"])
   })
 
+  it("answers JSON fitting responseJsonSchema when JSON is asked for", async () => {
+    const response = await ai.models.generateContent({
+      model: "gemini-2.5-flash",
+      contents: "a city",
+      config: {
+        responseMimeType: "application/json",
+        responseJsonSchema: { type: "object", properties: { name: { type: "string" } } },
+      },
+    })
+    expect(JSON.parse(response.text ?? "")).toEqual({ name: expect.any(String) })
+    expect(response.usageMetadata?.candidatesTokenCount).toBe(countTokens(response.text ?? ""))
+  })
+
   it("reports cached prompt tokens asked for by header", async () => {
     const response = await ai.models.generateContent({
       model: "gemini-2.5-flash",

@@ -47,6 +47,9 @@ export const GeminiRequest = z.looseObject({
   generationConfig: z
     .looseObject({
       maxOutputTokens: z.number().int().optional(),
+      responseMimeType: z.string().optional(),
+      responseSchema: z.unknown().optional(),
+      responseJsonSchema: z.unknown().optional(),
       thinkingConfig: ThinkingConfig.optional(),
     })
     .optional(),
@@ -79,6 +82,7 @@ export const geminiConversation = (request: GeminiRequest): Conversation => {
   const answersTool = last?.parts.some((part) => part.functionResponse !== undefined) === true
   const calling = request.toolConfig?.functionCallingConfig
   const allowed = calling?.allowedFunctionNames?.[0]
+  const config = request.generationConfig
 
   return {
     texts: [
@@ -94,6 +98,10 @@ export const geminiConversation = (request: GeminiRequest): Conversation => {
     toolChoice:
       calling?.mode === "NONE" ? "none" : allowed === undefined ? "auto" : { name: allowed },
     lastTurn: answersTool ? "tool-result" : (last?.role ?? "user") === "user" ? "user" : "other",
-    maxTokens: request.generationConfig?.maxOutputTokens,
+    maxTokens: config?.maxOutputTokens,
+    json:
+      config?.responseMimeType === "application/json"
+        ? { schema: config.responseJsonSchema ?? config.responseSchema }
+        : undefined,
   }
 }

@@ -73,7 +73,7 @@ const shapeAnswer = (exchange: Exchange, request: OpenAIChatRequest): Answer => 
 
   return {
     plan,
-    text: toPieces(plan.words),
+    text: plan.pieces,
     refusal: [],
     toolCall: undefined,
     finishReason: plan.finish === "length" ? "length" : "stop",

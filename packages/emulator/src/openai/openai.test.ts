@@ -177,6 +177,33 @@ describe("OpenAI chat completions", () => {
     expect((error as APIError).param).toBe("messages")
   })
 
+  it("answers JSON that fits a json_schema response format, counted like text", async () => {
+    const answer = await client.chat.completions.create({
+      model: "gpt-4.1",
+      messages: user("a city"),
+      response_format: {
+        type: "json_schema",
+        json_schema: {
+          name: "city",
+          schema: {
+            type: "object",
+            properties: { name: { type: "string" }, size: { type: "integer" } },
+          },
+        },
+      },
+    })
+    const text = answer.choices[0]?.message.content ?? ""
+    expect(JSON.parse(text)).toEqual({ name: expect.any(String), size: 7 })
+    expect(answer.usage?.completion_tokens).toBe(countTokens(text))
+
+    const free = await client.chat.completions.create({
+      model: "gpt-4.1",
+      messages: user("anything"),
+      response_format: { type: "json_object" },
+    })
+    expect(JSON.parse(free.choices[0]?.message.content ?? "")).toHaveProperty("answer")
+  })
+
   it("reports cached prompt tokens asked for by header", async () => {
     const answer = await client.chat.completions.create(
       { model: "gpt-4.1", messages: user("one two three four five") },

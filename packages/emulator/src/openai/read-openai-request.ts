@@ -29,6 +29,12 @@ export const OpenAIChatRequest = z.looseObject({
     .union([z.string(), z.looseObject({ function: z.looseObject({ name: z.string() }) })])
     .nullish(),
   reasoning_effort: z.string().nullish(),
+  response_format: z
+    .looseObject({
+      type: z.string(),
+      json_schema: z.looseObject({ schema: z.unknown().optional() }).optional(),
+    })
+    .nullish(),
 })
 
 /** A parsed OpenAI chat request. */
@@ -43,6 +49,12 @@ const messageTexts = (message: z.infer<typeof Message>): string[] => {
   for (const call of message.tool_calls ?? [])
     texts.push(call.function.name, call.function.arguments)
   return texts
+}
+
+const jsonOutput = (format: OpenAIChatRequest["response_format"]): Conversation["json"] => {
+  if (format?.type === "json_schema") return { schema: format.json_schema?.schema }
+  if (format?.type === "json_object") return { schema: undefined }
+  return undefined
 }
 
 /** The provider-neutral view of an OpenAI chat request. */
@@ -63,6 +75,7 @@ export const openaiConversation = (request: OpenAIChatRequest): Conversation => 
           : "auto",
     lastTurn: last?.role === "user" ? "user" : last?.role === "tool" ? "tool-result" : "other",
     maxTokens: request.max_completion_tokens ?? request.max_tokens ?? undefined,
+    json: jsonOutput(request.response_format),
   }
 }
 
