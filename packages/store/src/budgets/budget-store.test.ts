@@ -8,6 +8,7 @@ import { KeyStore } from "../keys/key-store.ts"
 import { instanceLayer, openTestDatabase, testDialects } from "../keys/test-support.ts"
 import type { TestDatabase } from "../sql/testing.ts"
 import { Budgets, type Reservation } from "./budget-store.ts"
+import { periodStart } from "./period.ts"
 
 const dialects = await testDialects()
 
@@ -226,6 +227,41 @@ describe.each(dialects)("budgets on $dialect", ({ dialect, enabled }) => {
         assert.strictEqual((yield* keys.get(info.id)).reservedNanoUsd, WORST)
       }),
       60_000,
+    ),
+  )
+
+  it.live.skipIf(!enabled)("reserves and settles a daily budget on today's clock", () =>
+    withStore(
+      Effect.gen(function* () {
+        const keys = yield* KeyStore
+        const budgets = yield* Budgets
+        const { info } = yield* keys.create({
+          name: "live",
+          budgetNanoUsd: WORST,
+          budgetPeriod: "day",
+        })
+
+        const held = yield* budgets.reserve(info.id, WORST)
+        yield* budgets.settle(info.id, held.id, 7n)
+        const after = yield* keys.get(info.id)
+
+        assert.strictEqual(after.spentNanoUsd, 7n)
+        assert.strictEqual(after.periodStart, periodStart("day", Date.now()))
+        assert.isAbove(after.createdAt, 1_700_000_000_000)
+      }),
+    ),
+  )
+
+  it.effect.skipIf(!enabled)("refuses reservations for a key that does not exist", () =>
+    withStore(
+      Effect.gen(function* () {
+        const budgets = yield* Budgets
+
+        const refusal = yield* Effect.flip(budgets.reserve("0000000000000000", 1n))
+
+        assert.strictEqual((refusal as RequestError).status, 401)
+        assert.include((refusal as RequestError).message, "Incorrect API key")
+      }),
     ),
   )
 

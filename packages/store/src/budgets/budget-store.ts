@@ -3,7 +3,7 @@ import type { RequestError } from "@tollgate/core"
 import { Clock, Context, Effect, Layer, Schedule } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
 import { z } from "zod"
-import { revokedKey } from "../keys/key-errors.ts"
+import { invalidKey, revokedKey } from "../keys/key-errors.ts"
 import { KEY_COLUMNS, parseKeyRow } from "../keys/key-row.ts"
 import { periodStart } from "./period.ts"
 import { quotaError } from "./quota-error.ts"
@@ -144,7 +144,8 @@ export const makeBudgets = (options: BudgetsOptions = {}) =>
           yield* sql`SELECT ${sql.literal(KEY_COLUMNS)} FROM api_keys WHERE id = ${keyId}`
         const row = rows[0]
         const record = row === undefined ? undefined : parseKeyRow(row, now)
-        if (record === undefined || record.revokedAt !== undefined) return yield* revokedKey(keyId)
+        if (record === undefined) return yield* invalidKey(keyId)
+        if (record.revokedAt !== undefined) return yield* revokedKey(keyId)
         return yield* quotaError(record, amount, now)
       })
 

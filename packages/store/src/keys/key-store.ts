@@ -159,7 +159,9 @@ export const makeKeyStore = (options: KeyStoreOptions = {}) =>
     const update = (id: string, patch: KeyUpdate) =>
       Effect.gen(function* () {
         const current = yield* get(id)
-        const merged = { ...current, ...patch }
+        // An explicit `undefined` means "not given", like an absent field:
+        const given = Object.entries(patch).filter(([, value]) => value !== undefined)
+        const merged = { ...current, ...(Object.fromEntries(given) as KeyUpdate) }
         const invalid = invalidSettings(merged)
         if (invalid !== undefined) return yield* invalid
 
