@@ -22,6 +22,8 @@ type Answer = {
   call: Part | undefined
   finishReason: "STOP" | "MAX_TOKENS"
   thoughts: number
+  /** Gemini 3 signs a text answer that followed thinking, as it signs function calls. */
+  textSignature: string | undefined
 }
 
 // A stand-in signature: opaque base64, stable per prompt, as clients must send it back:
@@ -62,6 +64,8 @@ const shapeAnswer = (exchange: Exchange, request: GeminiRequest): Answer => {
     call,
     finishReason: plan.finish === "length" ? "MAX_TOKENS" : "STOP",
     thoughts,
+    textSignature:
+      exchange.model.startsWith("gemini-3") && thoughts > 0 ? signatureFor(plan.seed) : undefined,
   }
 }
 
@@ -126,7 +130,9 @@ const candidate = (parts: Part[], finishReason: string | undefined) => ({
 })
 
 const wholeBody = (exchange: Exchange, answer: Answer, responseId: string) => {
-  const output = answer.call ?? { text: answer.pieces.join("") }
+  const signature =
+    answer.textSignature === undefined ? {} : { thoughtSignature: answer.textSignature }
+  const output = answer.call ?? { text: answer.pieces.join(""), ...signature }
   const whole = candidate([...answer.thoughtParts, output], answer.finishReason)
   return {
     candidates: [
@@ -163,10 +169,16 @@ const streamBodies = (exchange: Exchange, answer: Answer, responseId: string): F
     return frames
   }
   // Usage in every chunk is the running total so far, as Google sends it:
+  const signature = answer.textSignature
   answer.pieces.forEach((piece, i) => {
-    const last = i === answer.pieces.length - 1
+    const last = i === answer.pieces.length - 1 && signature === undefined
     frames.push(frame(chunk([{ text: piece }], last ? answer.finishReason : undefined, i + 1), 1))
   })
+  // Gemini 3 ends a thought-out answer with an empty, signed text part carrying the finish:
+  if (signature !== undefined) {
+    const parts = [{ text: "", thoughtSignature: signature }]
+    frames.push(frame(chunk(parts, answer.finishReason, answer.pieces.length), 0))
+  }
   return frames
 }
 

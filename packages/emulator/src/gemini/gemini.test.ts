@@ -172,6 +172,23 @@ describe("Gemini generateContent", () => {
     expect(answer.text).toBeTruthy()
   })
 
+  it("signs a Gemini 3 text answer, streamed as a final empty signed part", async () => {
+    const whole = await ai.models.generateContent({ model: "gemini-3.1-pro", contents: "x" })
+    expect(whole.candidates?.[0]?.content?.parts?.[0]?.thoughtSignature).toBeTruthy()
+
+    const stream = await ai.models.generateContentStream({ model: "gemini-3.1-pro", contents: "x" })
+    let text = ""
+    let last: GenerateContentResponse | undefined
+    for await (const chunk of stream) {
+      text += chunk.text ?? ""
+      last = chunk
+    }
+    expect(text).toBe(whole.text)
+    expect(last?.candidates?.[0]?.content?.parts?.[0]).toMatchObject({ text: "" })
+    expect(last?.candidates?.[0]?.content?.parts?.[0]?.thoughtSignature).toBeTruthy()
+    expect(last?.candidates?.[0]?.finishReason).toBe(FinishReason.STOP)
+  })
+
   it("streams a function call in one chunk", async () => {
     const stream = await ai.models.generateContentStream({
       model: "gemini-3.1-flash",
