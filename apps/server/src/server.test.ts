@@ -6,7 +6,7 @@ import { requireShared } from "@tollgate/emulator/shared-fixtures"
 import OpenAI, { APIError } from "openai"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { makeServer, type RunningServer } from "./index.ts"
-import { assertMatchesSpec, type SpecSchema } from "./testing/openai-spec.ts"
+import { assertMatchesSpec, loadOpenAiSpec, type SpecSchema } from "./testing/openai-spec.ts"
 
 // Bodies are checked against OpenAI's spec when ../shared is there (skipped with a message if not).
 const hasSpec = requireShared()
@@ -44,6 +44,10 @@ let emulator: Emulator
 let server: RunningServer
 let client: OpenAI
 const logLines: string[] = []
+
+beforeAll(() => {
+  if (hasSpec) loadOpenAiSpec()
+}, 60_000)
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 })

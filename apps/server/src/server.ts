@@ -1,8 +1,9 @@
 import { createServer } from "node:http"
 import { NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
-import { admissionAllowAll, GatewayConfig, ledgerNoop, Router } from "@tollgate/core"
+import { GatewayConfig, Router } from "@tollgate/core"
 import { Cause, ConfigProvider, Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { HttpRouter, HttpServer } from "effect/http"
+import type { VirtualKeyLookup } from "./auth/authenticate.ts"
 import { jsonLoggerLayer, type LogSink, stdoutSink } from "./http/json-logger.ts"
 import { chatCompletionsRoute } from "./routes/chat-completions.ts"
 import { healthRoute } from "./routes/health.ts"
@@ -10,6 +11,7 @@ import { modelRoutes, ownedBy } from "./routes/models.ts"
 import { unknownRoute } from "./routes/unknown-route.ts"
 import { ServerContext } from "./server-context.ts"
 import { type ServerOptions, type Startup, startup } from "./startup.ts"
+import { lookupFromStore, noStoreLayers, storeLayers } from "./store-layers.ts"
 
 /** Options of `makeServer`: where to listen, where config lives, where output goes. */
 export interface MakeServerOptions extends ServerOptions {
@@ -19,6 +21,11 @@ export interface MakeServerOptions extends ServerOptions {
   readonly log?: LogSink | false
   /** Where the one-time master-key notice is printed. Default: stdout. */
   readonly print?: (text: string) => void
+  /**
+   * `false` runs without the store: no ledger, no virtual keys, budgets or rate limits (quick
+   * experiments, benchmarks of the bare path). Default: the store, SQLite in `.tollgate/`.
+   */
+  readonly store?: boolean
   /** On close, how long open requests may finish before their connections are cut (ms). */
   readonly shutdownGraceMs?: number
 }
@@ -69,17 +76,24 @@ export const serverLayer = (options: MakeServerOptions = {}) =>
     Effect.gen(function* () {
       const started = yield* startup(options)
       const nodeServer = createServer()
-      const services = Layer.mergeAll(
-        Layer.succeed(GatewayConfig)({ catalog: started.catalog, prices: started.prices }),
-        Layer.succeed(ServerContext)({
+      const context = (lookupVirtualKey?: VirtualKeyLookup) =>
+        ServerContext.of({
           masterKey: started.masterKey,
           bodyLimit: started.bodyLimit,
           startedAt: Math.floor(Date.now() / 1000),
-        }),
+          ...(lookupVirtualKey === undefined ? {} : { lookupVirtualKey }),
+        })
+      const stored =
+        options.store === false
+          ? Layer.succeed(ServerContext)(context()).pipe(Layer.provideMerge(noStoreLayers))
+          : Layer.effect(ServerContext, Effect.map(lookupFromStore, context)).pipe(
+              Layer.provideMerge(storeLayers(started)),
+            )
+      const services = Layer.mergeAll(
+        Layer.succeed(GatewayConfig)({ catalog: started.catalog, prices: started.prices }),
         NodeHttpClient.layerUndici,
         Router.layer,
-        ledgerNoop,
-        admissionAllowAll,
+        stored,
       )
       const listening = HttpRouter.serve(routes, {
         disableLogger: true,

@@ -49,6 +49,8 @@ export interface Startup {
   readonly redisUrl: Redacted.Redacted<string> | undefined
   readonly file: FileConfig
   readonly configPath: string
+  /** `.tollgate/` in the working directory: master-key hash, SQLite file, ledger journal. */
+  readonly stateDir: string
   /** The emulator's URL when some models are served by it. */
   readonly emulatorUrl: string | undefined
 }
@@ -74,7 +76,8 @@ export const startup = (options: ServerOptions) =>
       options.configPath ??
       Option.getOrElse(env.configPath, () => join(cwd, "tollgate.config.json"))
     const file = yield* loadConfigFile(configPath)
-    const masterKey = yield* resolveMasterKey(env.masterKey, join(cwd, ".tollgate"))
+    const stateDir = join(cwd, ".tollgate")
+    const masterKey = yield* resolveMasterKey(env.masterKey, stateDir)
 
     const keys = providerKeyMap(env.providerKeys)
     const catalogConfig = yield* toCatalogConfig(file)
@@ -104,6 +107,7 @@ export const startup = (options: ServerOptions) =>
       redisUrl: Option.getOrUndefined(env.redisUrl) ?? redact(file.redisUrl),
       file,
       configPath,
+      stateDir,
       emulatorUrl,
     }
     return result

@@ -1,6 +1,6 @@
 import { requireShared } from "@tollgate/emulator/shared-fixtures"
-import { describe, expect, it } from "vitest"
-import { assertMatchesSpec, normaliseNullable } from "./openai-spec.ts"
+import { beforeAll, describe, expect, it } from "vitest"
+import { assertMatchesSpec, loadOpenAiSpec, normaliseNullable } from "./openai-spec.ts"
 
 describe("normaliseNullable", () => {
   it("turns nullable types, enums and refs into JSON Schema unions", () => {
@@ -21,6 +21,8 @@ describe("normaliseNullable", () => {
 })
 
 describe.runIf(requireShared())("assertMatchesSpec", () => {
+  beforeAll(loadOpenAiSpec, 60_000)
+
   it("accepts an OpenAI error body and rejects one without its fields", () => {
     const body = { error: { message: "m", type: "invalid_request_error", param: null, code: null } }
     expect(() => assertMatchesSpec("ErrorResponse", body)).not.toThrow()

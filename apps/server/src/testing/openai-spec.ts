@@ -88,6 +88,14 @@ const load = (): Map<SpecSchema, ValidateFunction> => {
 }
 
 /**
+ * Parses and compiles the spec (a 3 MB YAML file: seconds on a busy machine). Call it from a
+ * `beforeAll` with a generous timeout so that no single test pays for it.
+ */
+export const loadOpenAiSpec = (): void => {
+  validators ??= load()
+}
+
+/**
  * Throws, listing every violation, unless `value` validates against the named schema of the
  * OpenAI OpenAPI spec in `../shared`. Callers check `requireShared()` first.
  */
