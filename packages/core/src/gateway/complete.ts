@@ -65,6 +65,12 @@ export const complete = (body: unknown, ctx: ChatContext) => {
     const outcome: CompleteOutcome = {
       response: {
         ...result.response,
+        // The wire format requires both fields, null when empty; not every adapter fills them:
+        choices: result.response.choices.map((choice) => ({
+          ...choice,
+          message: { ...choice.message, refusal: choice.message.refusal ?? null },
+          logprobs: choice.logprobs ?? null,
+        })),
         usage: usageWithCost(result.response.usage, usage, record.costNanoUsd),
       },
       headers: {
