@@ -9,7 +9,11 @@ import { serverLayer } from "./server.ts"
 
 process.on("exit", flushStdoutSink)
 
-serverLayer().pipe(
+// `pnpm start` at the repository root runs this in apps/server; pnpm keeps the directory it was
+// started from in INIT_CWD, and that is where the operator's config and `.tollgate/` belong.
+const cwd = process.env.INIT_CWD ?? process.cwd()
+
+serverLayer({ cwd }).pipe(
   Layer.launch,
   // A config mistake is the operator's to fix: say which file and field, without a stack.
   Effect.catchTag("ConfigFileError", (error) =>
