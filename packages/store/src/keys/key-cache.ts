@@ -1,7 +1,7 @@
 import type { KeyRecord } from "./key-info.ts"
 
 /** Longest allowed cache lifetime: revocation must reach every instance within seconds. */
-export const MAX_KEY_CACHE_TTL_MS = 10_000
+export const MAX_KEY_CACHE_TTL_MS = 5_000
 
 /** Default cache lifetime, the delay docs/KEYS.md promises for revocation on other instances. */
 export const DEFAULT_KEY_CACHE_TTL_MS = 3_000

@@ -39,8 +39,11 @@ describe.each(dialects)("key store on $dialect", ({ dialect, enabled }) => {
 
         const created = yield* keys.create({ name: "team a", rpm: 60 })
         const secret = created.key.slice(created.key.lastIndexOf("-") + 1)
-        const rows = yield* sql`SELECT * FROM api_keys`
-        const stored = JSON.stringify(rows, (_k, v) => (typeof v === "bigint" ? String(v) : v))
+        const keyRows = yield* sql`SELECT * FROM api_keys`
+        const holdRows = yield* sql`SELECT * FROM budget_reservations`
+        const stored = JSON.stringify([keyRows, holdRows], (_k, v) =>
+          typeof v === "bigint" ? String(v) : v,
+        )
 
         assert.match(created.key, new RegExp(`^tg-${created.info.id}-[A-Za-z0-9_-]{43}$`))
         assert.include(stored, created.info.id)

@@ -27,7 +27,7 @@ export interface KeyStoreOptions {
   /** `TOLLGATE_MASTER_KEY`: authenticates as the master principal (admin, no limits). */
   readonly masterKey?: Redacted.Redacted<string> | undefined
   /**
-   * How long an instance trusts a key it read (default 3 s, capped at 10 s): the longest a
+   * How long an instance trusts a key it read (default 3 s, capped at 5 s): the longest a
    * revocation or rotation made on another instance takes to reach this one.
    */
   readonly cacheTtlMs?: number | undefined
