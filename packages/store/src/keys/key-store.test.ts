@@ -115,6 +115,24 @@ describe.each(dialects)("key store on $dialect", ({ dialect, enabled }) => {
       }),
   )
 
+  it.effect.skipIf(!enabled)(
+    "accepts a rotated secret at once on an instance that cached the old",
+    () =>
+      Effect.gen(function* () {
+        const here = Context.get(yield* Layer.build(instanceLayer(db)), KeyStore)
+        const there = Context.get(yield* Layer.build(instanceLayer(db)), KeyStore)
+        const { key: old, info } = yield* here.create({ name: "rotated elsewhere" })
+        yield* there.authenticate(old)
+
+        const rotated = yield* here.rotate(info.id)
+        const principal = yield* there.authenticate(rotated.key)
+        const oldError = yield* errorOf(there.authenticate(old))
+
+        assert.strictEqual(principal.keyId, info.id)
+        assert.strictEqual(oldError.status, 401)
+      }),
+  )
+
   it.effect.skipIf(!enabled)("rotates the secret: the old one stops, the new one works", () =>
     withStore(
       Effect.gen(function* () {

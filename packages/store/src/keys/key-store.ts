@@ -106,15 +106,17 @@ export const makeKeyStore = (options: KeyStoreOptions = {}) =>
         return row === undefined ? undefined : parseKeyRow(row, now)
       })
 
+    const refresh = (id: string) =>
+      Effect.gen(function* () {
+        const record = yield* fetch(id)
+        cache.set(id, record, yield* Clock.currentTimeMillis)
+        return record
+      })
+
     const lookup = (id: string) =>
       Effect.gen(function* () {
-        const now = yield* Clock.currentTimeMillis
-        const cached = cache.get(id, now)
-        if (cached !== undefined) return cached.record
-
-        const record = yield* fetch(id)
-        cache.set(id, record, now)
-        return record
+        const cached = cache.get(id, yield* Clock.currentTimeMillis)
+        return cached === undefined ? yield* refresh(id) : cached.record
       })
 
     const get = (id: string) =>
@@ -234,7 +236,15 @@ export const makeKeyStore = (options: KeyStoreOptions = {}) =>
         const id = keyIdOf(token)
         if (id === undefined) return yield* invalidKey(undefined)
 
-        const record = yield* Effect.mapError(lookup(id), storeUnavailable)
+        // A cached record whose hash does not match may predate a rotation on another
+        // instance: read the row again rather than refuse the new secret for seconds.
+        const now = yield* Clock.currentTimeMillis
+        const entry = cache.get(id, now)
+        if (entry !== undefined && entry.record === undefined) return yield* invalidKey(id)
+        const record =
+          entry?.record !== undefined && keyMatchesHash(token, entry.record.secretHash)
+            ? entry.record
+            : yield* Effect.mapError(refresh(id), storeUnavailable)
         if (record === undefined || !keyMatchesHash(token, record.secretHash))
           return yield* invalidKey(id)
         if (record.revokedAt !== undefined) return yield* revokedKey(id)
