@@ -3,7 +3,7 @@
  * same as a Layer for Effect programs.
  */
 export { ConfigFileError } from "./config/load-config-file.ts"
-export type { LogSink } from "./http/json-logger.ts"
+export { flushStdoutSink, type LogSink } from "./http/json-logger.ts"
 export {
   type MakeServerOptions,
   makeServer,
