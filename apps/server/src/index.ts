@@ -5,6 +5,7 @@
 export { ConfigFileError } from "./config/load-config-file.ts"
 export { flushStdoutSink, type LogSink } from "./http/json-logger.ts"
 export {
+  DEFAULT_SHUTDOWN_GRACE_MS,
   type MakeServerOptions,
   makeServer,
   type RunningServer,
