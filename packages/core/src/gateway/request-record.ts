@@ -3,7 +3,7 @@ import type { PriceBook } from "../accounting/types.ts"
 import type { GatewayError } from "../errors/gateway-error.ts"
 import type { RequestError } from "../errors/request-error.ts"
 import { Admission, type Ticket } from "../services/admission.ts"
-import { Ledger } from "../services/ledger.ts"
+import { Ledger, type LedgerEntry } from "../services/ledger.ts"
 import type { Usage } from "../usage/usage.ts"
 import { type ChatContext, GatewayConfig } from "./api.ts"
 import { toErrorResponse } from "./error-response.ts"
@@ -31,6 +31,12 @@ export interface RequestRecord {
   servedModel: string | undefined
   /** Text relayed to the client so far (streams), for estimating usage never reported. */
   delivered: Array<string>
+  /** Hedge attempts that lost the race: each is billed and recorded as its own entry. */
+  hedgeLosers: Array<{
+    readonly model: string
+    readonly provider: string
+    readonly deploymentId: string
+  }>
   finished: boolean
 }
 
@@ -49,6 +55,7 @@ export const newRecord = (ctx: ChatContext, model: string): RequestRecord => ({
   promptTokens: 0,
   servedModel: undefined,
   delivered: [],
+  hedgeLosers: [],
   finished: false,
 })
 
@@ -90,17 +97,53 @@ export const finishRecord = (record: RequestRecord, status: number) =>
 
     const usage = record.usage
     const now = yield* Clock.currentTimeMillis
+    const base = {
+      keyId: record.ctx.principal.keyId,
+      model: record.model,
+      latencyMs: Math.max(0, now - record.ctx.receivedAt),
+      createdAt: record.ctx.receivedAt,
+    }
+
+    // Hedges that lost were aborted before their first token; the provider still read the prompt:
+    const losers = record.hedgeLosers.map((loser, i) => {
+      const promptOnly: Usage = {
+        promptTokens: record.promptTokens,
+        cachedTokens: 0,
+        cacheWriteTokens: 0,
+        completionTokens: 0,
+        reasoningTokens: 0,
+      }
+      const entry: LedgerEntry = {
+        ...base,
+        requestId: `${record.ctx.requestId}:hedge-${i + 1}`,
+        provider: loser.provider,
+        deploymentId: loser.deploymentId,
+        promptTokens: record.promptTokens,
+        cachedTokens: 0,
+        cacheWriteTokens: 0,
+        completionTokens: 0,
+        reasoningTokens: 0,
+        costNanoUsd: priceUsage(promptOnly, loser.model, prices) ?? 0n,
+        status: 499,
+        ttftMs: null,
+        attempts: 1,
+        estimated: true,
+      }
+      return entry
+    })
+
     const tokens = usage === undefined ? 0 : usage.promptTokens + usage.completionTokens
     if (record.ticket !== undefined) {
       const admission = yield* Admission
-      yield* admission.settle(record.ticket, { costNanoUsd: record.costNanoUsd, tokens })
+      const costNanoUsd = losers.reduce((sum, e) => sum + e.costNanoUsd, record.costNanoUsd)
+      const allTokens = losers.reduce((sum, e) => sum + e.promptTokens, tokens)
+      yield* admission.settle(record.ticket, { costNanoUsd, tokens: allTokens })
     }
 
     const ledger = yield* Ledger
     yield* ledger.record({
+      ...base,
       requestId: record.ctx.requestId,
-      keyId: record.ctx.principal.keyId,
-      model: record.model,
       provider: record.provider,
       deploymentId: record.deploymentId,
       promptTokens: usage?.promptTokens ?? 0,
@@ -110,10 +153,9 @@ export const finishRecord = (record: RequestRecord, status: number) =>
       reasoningTokens: usage?.reasoningTokens ?? 0,
       costNanoUsd: record.costNanoUsd,
       status,
-      latencyMs: Math.max(0, now - record.ctx.receivedAt),
       ttftMs: record.ttftMs,
       attempts: record.attempts,
       estimated: record.estimated,
-      createdAt: record.ctx.receivedAt,
     })
+    for (const entry of losers) yield* ledger.record(entry)
   }).pipe(Effect.uninterruptible)

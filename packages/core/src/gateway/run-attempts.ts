@@ -1,4 +1,4 @@
-import { Clock, Effect, Exit } from "effect"
+import { Clock, Deferred, Effect, Exit } from "effect"
 import { GatewayError } from "../errors/gateway-error.ts"
 import { timeoutError, withinDeadline } from "../resilience/deadline.ts"
 import { retrySchedule } from "../resilience/retry-schedule.ts"
@@ -70,20 +70,75 @@ export const runAttempts = <A, R>(
         )
       })
 
+    const onCandidate = (candidate: Candidate, hasMore: boolean) =>
+      Effect.retry(once(candidate), {
+        schedule: retrySchedule(candidate.model.resilience, deadlineAt),
+        // A rate-limited deployment is left for the next one rather than waited for:
+        while: (error) => error.isRetryable && !(hasMore && error.reason._tag === "RateLimited"),
+      }).pipe(Effect.map((value) => ({ value, candidate })))
+
+    // Hedging: when the first deployment is slow to produce, a second one races it; the first to
+    // succeed wins and the other is interrupted (its upstream call aborted).
+    const hedged = (primary: Candidate, partner: Candidate, delayMs: number, hasMore: boolean) =>
+      Effect.gen(function* () {
+        const primaryFailed = yield* Deferred.make<void>()
+        let partnerStarted = false
+        const first = onCandidate(primary, true).pipe(
+          Effect.onError(() => Deferred.succeed(primaryFailed, undefined)),
+        )
+        const second = Effect.raceFirst(Effect.sleep(delayMs), Deferred.await(primaryFailed)).pipe(
+          Effect.andThen(
+            Effect.suspend(() => {
+              partnerStarted = true
+              return onCandidate(partner, hasMore)
+            }),
+          ),
+        )
+        const won = yield* Effect.race(first, second)
+        if (partnerStarted) {
+          const loser = won.candidate === primary ? partner : primary
+          record.hedgeLosers.push({
+            model: loser.model.id,
+            provider: loser.deployment.provider,
+            deploymentId: loser.deployment.id,
+          })
+        }
+        return won
+      })
+
+    const hedgeDelayMs = (candidate: Candidate) =>
+      Effect.gen(function* () {
+        const after = candidate.model.resilience.hedge?.afterMs
+        if (after === undefined || after !== "p95") return after
+        const p95 = yield* router.latencyPercentile(candidate.deployment.id, 0.95)
+        return p95 ?? candidate.model.resilience.firstTokenTimeoutMs / 2
+      })
+
     let lastError: GatewayError | undefined
-    for (const [index, candidate] of candidates.entries()) {
-      const hasMore = index < candidates.length - 1
+    let index = 0
+    while (index < candidates.length) {
+      const candidate = candidates[index] as Candidate
+      const partner = candidates[index + 1]
+      const delayMs = yield* hedgeDelayMs(candidate)
+      const hedge =
+        partner !== undefined && partner.model === candidate.model && delayMs !== undefined
+      const step = hedge ? 2 : 1
+      const hasMore = index + step < candidates.length
+
       const result = yield* Effect.result(
-        Effect.retry(once(candidate), {
-          schedule: retrySchedule(candidate.model.resilience, deadlineAt),
-          // A rate-limited deployment is left for the next one rather than waited for:
-          while: (error) => error.isRetryable && !(hasMore && error.reason._tag === "RateLimited"),
-        }),
+        hedge ? hedged(candidate, partner, delayMs, hasMore) : onCandidate(candidate, hasMore),
       )
-      if (result._tag === "Success") return { value: result.success, candidate }
+      if (result._tag === "Success") {
+        const served = result.success.candidate
+        record.provider = served.deployment.provider
+        record.deploymentId = served.deployment.id
+        record.servedModel = served.model.id
+        return result.success
+      }
 
       lastError = result.failure
       if (!movesOn(lastError)) break
+      index += step
     }
 
     return yield* Effect.fail(

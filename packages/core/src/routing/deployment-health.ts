@@ -11,6 +11,21 @@ export interface DeploymentHealth {
   probing: boolean
   /** Failures in a row that speak about the deployment's health. */
   consecutiveFailures: number
+  /** The latest latency samples (ms), oldest first, for percentiles. */
+  samples: Array<number>
+}
+
+/** Latency samples kept per deployment for percentiles. */
+const maxSamples = 200
+
+/** Fewest samples before a percentile is trusted. */
+const minSamplesForPercentile = 20
+
+/** The p-th percentile (0..1) of the recent latencies; undefined until enough were seen. */
+export const latencyPercentile = (health: DeploymentHealth, p: number): number | undefined => {
+  if (health.samples.length < minSamplesForPercentile) return undefined
+  const sorted = [...health.samples].sort((x, y) => x - y)
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]
 }
 
 /** Cooldown tuning. */
@@ -38,6 +53,7 @@ export const freshHealth = (): DeploymentHealth => ({
   cooldownUntil: 0,
   probing: false,
   consecutiveFailures: 0,
+  samples: [],
 })
 
 const extendTo = (health: DeploymentHealth, until: number) => {
@@ -99,6 +115,8 @@ export const recordSuccess = (
   health.cooldownUntil = 0
   health.consecutiveFailures = 0
   if (latencyMs !== undefined) {
+    health.samples.push(latencyMs)
+    if (health.samples.length > maxSamples) health.samples.shift()
     health.latencyMs =
       health.latencyMs === undefined
         ? latencyMs

@@ -6,6 +6,7 @@ import {
   type DeploymentHealth,
   defaultCooldownOptions,
   freshHealth,
+  latencyPercentile,
   recordFailure,
   recordSuccess,
 } from "./deployment-health.ts"
@@ -36,6 +37,11 @@ export class Router extends Context.Service<
     readonly release: (deployment: Deployment, outcome: AttemptOutcome) => Effect.Effect<void>
     /** A copy of a deployment's health, for tests and `/health`. */
     readonly health: (deploymentId: string) => Effect.Effect<DeploymentHealth>
+    /** The p-th percentile (0..1) of a deployment's recent latencies, once enough were seen. */
+    readonly latencyPercentile: (
+      deploymentId: string,
+      p: number,
+    ) => Effect.Effect<number | undefined>
   }
 >()("tollgate/Router") {
   /** The in-memory router with the given cooldown tuning. */
@@ -108,6 +114,8 @@ const makeRouter = (options: CooldownOptions) => {
         else health.probing = false
       }),
 
-    health: (id) => Effect.sync(() => ({ ...healthOf(id) })),
+    health: (id) => Effect.sync(() => ({ ...healthOf(id), samples: [...healthOf(id).samples] })),
+
+    latencyPercentile: (id, p) => Effect.sync(() => latencyPercentile(healthOf(id), p)),
   })
 }

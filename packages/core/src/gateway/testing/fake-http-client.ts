@@ -6,6 +6,8 @@ export interface SentRequest {
   readonly url: string
   readonly headers: Readonly<Record<string, string>>
   readonly body: unknown
+  /** Aborted when the gateway gives the call up (timeout, lost hedge, client gone). */
+  readonly signal: AbortSignal
 }
 
 /** An answer of the fake upstream: a web `Response`, or a transport failure (`"reset"`). */
@@ -19,7 +21,7 @@ export const fakeHttpClient = (
   respond: (request: SentRequest, index: number) => FakeAnswer | Effect.Effect<FakeAnswer>,
 ) => {
   const sent: Array<SentRequest> = []
-  const client = HttpClient.make((request, url) =>
+  const client = HttpClient.make((request, url, signal) =>
     Effect.gen(function* () {
       const body = request.body
       const text =
@@ -28,6 +30,7 @@ export const fakeHttpClient = (
         url: url.toString(),
         headers: { ...request.headers },
         body: text === undefined ? undefined : (JSON.parse(text) as unknown),
+        signal,
       }
       sent.push(seen)
 
