@@ -3,11 +3,14 @@ import { assert, describe, it } from "@effect/vitest"
 import { Admission, type Principal, RequestError } from "@tollgate/core"
 import { Context, Effect, Layer, Result } from "effect"
 import { afterAll, beforeAll } from "vitest"
-import { KeyStore, MASTER_PRINCIPAL } from "../keys/key-store.ts"
+import { BudgetsLive } from "../budgets/budget-store.ts"
+import { KeyStore, KeyStoreLive, MASTER_PRINCIPAL } from "../keys/key-store.ts"
 import { openTestDatabase, testDialects } from "../keys/test-support.ts"
+import { RateLimiter, RateLimiterUnavailable } from "../limits/rate-limiter.ts"
 import { requireRedis, testRedisUrl, uniqueTestPrefix } from "../limits/redis-test-env.ts"
 import { layerStoreDatabase } from "../sql/store-database.ts"
 import type { TestDatabase } from "../sql/testing.ts"
+import { AdmissionLive } from "./admission-live.ts"
 import { type AdmissionStoreOptions, layerAdmissionStore } from "./layer-admission-store.ts"
 
 const dialects = await testDialects()
@@ -147,6 +150,67 @@ describe.each(dialects)("admission on $dialect", ({ dialect, enabled }) => {
         assert.strictEqual(refusal.status, 401)
       }),
     ),
+  )
+})
+
+/** A rate limiter whose store is down, like Redis during an outage. */
+const downLimiter = Layer.succeed(
+  RateLimiter,
+  RateLimiter.of({
+    acquire: () => Effect.fail(new RateLimiterUnavailable({ message: "Redis is down" })),
+    adjust: () => Effect.fail(new RateLimiterUnavailable({ message: "Redis is down" })),
+  }),
+)
+
+describe("admission while the rate limiter is down", () => {
+  let db: TestDatabase
+
+  beforeAll(async () => {
+    db = await openTestDatabase("sqlite")
+  })
+
+  afterAll(async () => {
+    await db.drop()
+  })
+
+  const withDownLimiter = (onLimiterUnavailable: "open" | "closed") =>
+    AdmissionLive({ onLimiterUnavailable }).pipe(
+      Layer.provideMerge(
+        Layer.mergeAll(KeyStoreLive(), BudgetsLive({ sweepIntervalMs: 0 }), downLimiter),
+      ),
+      Layer.provideMerge(layerStoreDatabase(db.options)),
+    )
+
+  const limitedKey = Effect.gen(function* () {
+    const keys = yield* KeyStore
+    const { key } = yield* keys.create({ name: "limited", rpm: 1, budgetNanoUsd: WORST * 2n })
+    return yield* keys.authenticate(key)
+  })
+
+  it.effect("admits without limits by default, and still holds the budget", () =>
+    Effect.gen(function* () {
+      const admission = yield* Admission
+      const principal = yield* limitedKey
+
+      const first = yield* admission.admit(request(principal))
+      const second = yield* admission.admit(request(principal))
+      const third = yield* refusalOf(admission.admit(request(principal)))
+
+      assert.deepStrictEqual(first.headers, {})
+      assert.isDefined(second.id)
+      assert.strictEqual(third.code, "insufficient_quota")
+    }).pipe(Effect.provide(withDownLimiter("open"))),
+  )
+
+  it.effect("refuses with 503 when configured closed", () =>
+    Effect.gen(function* () {
+      const admission = yield* Admission
+      const principal = yield* limitedKey
+
+      const refusal = yield* refusalOf(admission.admit(request(principal)))
+
+      assert.strictEqual(refusal.status, 503)
+    }).pipe(Effect.provide(withDownLimiter("closed"))),
   )
 })
 

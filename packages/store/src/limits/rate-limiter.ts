@@ -46,7 +46,7 @@ export class RateLimiter extends Context.Service<
     ) => Effect.Effect<RateDecision, RateLimiterUnavailable>
     /**
      * Corrects the counts of the window that began at `windowStartMs` (a refund is negative).
-     * A window that has already ended is left alone.
+     * Correcting a window that has already ended changes nothing that is still counted.
      */
     readonly adjust: (
       keyId: string,
