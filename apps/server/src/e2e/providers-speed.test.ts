@@ -49,6 +49,8 @@ interface SpeedCase {
   readonly check: (body: JsonObject) => void
   /** Warning expected when speed is asked with `reasoning_effort: "none"`. */
   readonly noneWarning?: RegExp
+  /** Most reasoning tokens a speed answer may report (the emulator thinks within the config). */
+  readonly maxReasoning: number
 }
 
 const geminiLevel = (level: string) => (body: JsonObject) => {
@@ -73,22 +75,35 @@ const cases: ReadonlyArray<SpeedCase> = [
     model: "gemini-3.1-flash",
     check: geminiLevel("minimal"),
     noneWarning: /thinking cannot be turned off on gemini-3\.1-flash/,
+    maxReasoning: 0,
   },
-  { model: "gemini-2.5-flash", check: geminiBudget(0) },
+  { model: "gemini-2.5-flash", check: geminiBudget(0), maxReasoning: 0 },
   {
     model: "gemini-2.5-pro",
     check: geminiBudget(128),
     noneWarning: /thinking cannot be turned off on gemini-2\.5-pro/,
+    maxReasoning: 128,
   },
   {
     model: "claude-sonnet-4.5",
     check: (body) => expect(body.thinking).toEqual({ type: "disabled" }),
+    maxReasoning: 0,
   },
-  { model: "gpt-4.1", check: noReasoningSent, noneWarning: /reasoning_effort ignored/ },
-  { model: "deepseek-v3.2", check: noReasoningSent, noneWarning: /reasoning_effort ignored/ },
+  {
+    model: "gpt-4.1",
+    check: noReasoningSent,
+    noneWarning: /reasoning_effort ignored/,
+    maxReasoning: 0,
+  },
+  {
+    model: "deepseek-v3.2",
+    check: noReasoningSent,
+    noneWarning: /reasoning_effort ignored/,
+    maxReasoning: 0,
+  },
 ]
 
-describe.each(cases)("speed mode on $model", ({ model, check, noneWarning }) => {
+describe.each(cases)("speed mode on $model", ({ model, check, noneWarning, maxReasoning }) => {
   it.each<Way>(["generation_config", "reasoning_effort", "header"])(
     "sends the least thinking the model accepts when asked by %s",
     async (way) => {
@@ -99,6 +114,8 @@ describe.each(cases)("speed mode on $model", ({ model, check, noneWarning }) => 
 
       expect(data.choices[0]?.message.content).toMatch(/\S/)
       check(bodyOf(e2e.emulator, 0))
+      const reasoning = data.usage?.completion_tokens_details?.reasoning_tokens ?? 0
+      expect(reasoning).toBeLessThanOrEqual(maxReasoning)
 
       const warnings = response.headers.get("x-tollgate-warnings")
       if (way === "reasoning_effort" && noneWarning !== undefined)
@@ -118,9 +135,31 @@ describe.each(cases)("speed mode on $model", ({ model, check, noneWarning }) => 
     expect(text).toMatch(/\S/)
     check(bodyOf(e2e.emulator, 0))
   })
+
+  it("reports what it could not honour in the headers of a stream too", async () => {
+    const { data: stream, response } = await e2e.client.chat.completions
+      .create({ model, messages, stream: true, reasoning_effort: "none" })
+      .withResponse()
+    for await (const _ of stream) {
+      // Drained so the request ends before the next test resets the emulator.
+    }
+
+    check(bodyOf(e2e.emulator, 0))
+    const warnings = response.headers.get("x-tollgate-warnings")
+    if (noneWarning === undefined) expect(warnings).toBeNull()
+    else expect(warnings).toMatch(noneWarning)
+  })
 })
 
 describe("thinking controls a model cannot honour", () => {
+  it("counts thinking in completion tokens when the model is left to think", async () => {
+    const data = await e2e.client.chat.completions.create({ model: "gemini-2.5-pro", messages })
+
+    const reasoning = data.usage?.completion_tokens_details?.reasoning_tokens ?? 0
+    expect(reasoning).toBeGreaterThan(0)
+    expect(data.usage?.completion_tokens).toBeGreaterThan(reasoning)
+  })
+
   it("reports a reasoning effort a level model lacks, and sends its nearest level", async () => {
     const { response } = await e2e.client.chat.completions
       .create({ model: "gemini-3.1-flash", messages, reasoning_effort: "xhigh" as "high" })
