@@ -229,3 +229,27 @@ describe("cooldowns", () => {
     },
   )
 })
+
+describe("context too long", () => {
+  it.effect("moves on only to a model with a larger context window", () => {
+    const small = testModel(["a", "b"], {}, { contextWindow: 8_000 })
+    const same = testModel(["c"], {}, { id: "same-window", contextWindow: 8_000 })
+    const large = testModel(["d"], {}, { id: "large-window", contextWindow: 200_000 })
+    const fx = gatewayFixture([small, same, large], (request) =>
+      request.url.startsWith("http://d.")
+        ? jsonResponse(completionBody())
+        : jsonResponse({ error: { message: "too long", code: "context_length_exceeded" } }, 400),
+    )
+    return Effect.gen(function* () {
+      const outcome = yield* complete(
+        body({ models: ["same-window", "large-window"] }),
+        testContext(),
+      )
+      assert.strictEqual(outcome.headers["x-tollgate-model"], "large-window")
+      assert.deepStrictEqual(
+        fx.sent.map((s) => new URL(s.url).host),
+        ["a.test", "d.test"],
+      )
+    }).pipe(Effect.provide(fx.layer))
+  })
+})

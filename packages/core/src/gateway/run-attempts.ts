@@ -137,6 +137,14 @@ export const runAttempts = <A, R>(
       }
 
       lastError = result.failure
+      if (lastError.reason._tag === "ContextTooLong") {
+        // Only a model with a larger window can help:
+        const window = candidate.model.contextWindow
+        const larger = candidates.findIndex((c, i) => i > index && c.model.contextWindow > window)
+        if (larger === -1) break
+        index = larger
+        continue
+      }
       if (!movesOn(lastError)) break
       index += step
     }
