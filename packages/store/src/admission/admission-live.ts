@@ -98,13 +98,15 @@ export const makeAdmission = (options: AdmissionOptions = {}) =>
             )
           : undefined
 
+        // Only a TPM limit needs the estimate corrected to the actual tokens at settlement:
+        const correct = decision !== undefined && limits.tpm !== undefined
         const ticket: StoreTicket = {
           id: reservation?.id ?? request.requestId,
           headers,
           keyId,
-          countedTokens: decision === undefined ? 0 : tokens,
+          countedTokens: correct ? tokens : 0,
           ...(reservation === undefined ? {} : { reservationId: reservation.id }),
-          ...(decision === undefined ? {} : { windowStartMs: decision.windowStartMs }),
+          ...(correct ? { windowStartMs: decision.windowStartMs } : {}),
         }
         return ticket
       })

@@ -8,7 +8,7 @@ export interface StoreTicket extends Ticket {
   readonly keyId: string
   /** The budget hold to release; absent when the key has neither budget nor credit. */
   readonly reservationId?: string
-  /** The rate-limit window the request was counted in; absent when the key has no limits. */
+  /** The window its tokens were counted in; absent when the key has no TPM limit. */
   readonly windowStartMs?: number
   /** Tokens counted against the TPM limit at admission (the estimate). */
   readonly countedTokens: number
