@@ -129,6 +129,54 @@ describe.each(modelCases)("$model over the $api API", ({ model, api, upstream })
     }
   })
 
+  it("completes a tool-call round trip from a call rebuilt out of stream deltas", async () => {
+    const stream = await e2e.client.chat.completions.create({
+      model,
+      messages: user("Weather in Bergen?"),
+      tools: [weatherTool],
+      stream: true,
+    })
+    // What apps keep from the deltas: the id, the name and the argument text, nothing else.
+    let id = ""
+    let name = ""
+    let args = ""
+    const finishes: Array<string> = []
+    for await (const chunk of stream) {
+      const choice = chunk.choices[0]
+      for (const delta of choice?.delta.tool_calls ?? []) {
+        id += delta.id ?? ""
+        name += delta.function?.name ?? ""
+        args += delta.function?.arguments ?? ""
+      }
+      if (choice?.finish_reason) finishes.push(choice.finish_reason)
+    }
+    expect(finishes).toEqual(["tool_calls"])
+    expect(name).toBe("get_weather")
+    expect(JSON.parse(args)).toEqual({ city: expect.any(String) })
+
+    const second = await e2e.client.chat.completions.create({
+      model,
+      tools: [weatherTool],
+      messages: [
+        ...user("Weather in Bergen?"),
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id, type: "function", function: { name, arguments: args } }],
+        },
+        { role: "tool", tool_call_id: id, content: '{"temperature_c": 7}' },
+      ],
+    })
+    expect(second.choices[0]?.finish_reason).toBe("stop")
+    expect(second.choices[0]?.message.content).toMatch(/\S/)
+
+    if (model.startsWith("gemini-3")) {
+      const callPart = geminiParts(bodyOf(e2e.emulator, 1)).find((p) => p.functionCall)
+      const signature = String(callPart?.thoughtSignature)
+      expect(Buffer.from(signature, "base64").toString()).toMatch(/^emulator-thought-signature:/)
+    }
+  })
+
   it("takes an image as a data URL, or refuses it before the upstream without vision", async () => {
     const messages: Array<OpenAI.ChatCompletionMessageParam> = [
       {
