@@ -1,3 +1,4 @@
+import type { BillingCurrency } from "@tollgate/core"
 import { Context } from "effect"
 import type { VirtualKeyLookup } from "./auth/authenticate.ts"
 import type { MasterKey } from "./auth/master-key.ts"
@@ -13,5 +14,7 @@ export class ServerContext extends Context.Service<
     readonly lookupVirtualKey?: VirtualKeyLookup
     /** Epoch seconds the server started; the `created` of every model it lists. */
     readonly startedAt: number
+    /** The currency usage reports bill in, beside list USD. */
+    readonly currency: BillingCurrency
   }
 >()("tollgate/server/ServerContext") {}

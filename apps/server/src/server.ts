@@ -5,10 +5,12 @@ import { Cause, ConfigProvider, Context, Effect, Exit, Layer, Redacted, Scope } 
 import { HttpRouter, HttpServer } from "effect/http"
 import type { VirtualKeyLookup } from "./auth/authenticate.ts"
 import { jsonLoggerLayer, type LogSink, stdoutSink } from "./http/json-logger.ts"
+import { adminKeyRoutes } from "./routes/admin-keys.ts"
 import { chatCompletionsRoute } from "./routes/chat-completions.ts"
 import { healthRoute } from "./routes/health.ts"
 import { modelRoutes, ownedBy } from "./routes/models.ts"
 import { unknownRoute } from "./routes/unknown-route.ts"
+import { usageRoute } from "./routes/usage.ts"
 import { ServerContext } from "./server-context.ts"
 import { type ServerOptions, type Startup, startup } from "./startup.ts"
 import { lookupFromStore, noStoreLayers, storeLayers } from "./store-layers.ts"
@@ -33,7 +35,13 @@ export interface MakeServerOptions extends ServerOptions {
 /** Default time open requests get to finish on shutdown. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000
 
-const routes = Layer.mergeAll(chatCompletionsRoute, modelRoutes, healthRoute, unknownRoute)
+const coreRoutes = Layer.mergeAll(chatCompletionsRoute, modelRoutes, healthRoute, unknownRoute)
+
+/** With the store: usage reports and the key admin API as well. */
+const storeRoutes = Layer.mergeAll(coreRoutes, usageRoute, adminKeyRoutes)
+
+const serveRoutes = <E, R>(routes: Layer.Layer<never, E, R>) =>
+  HttpRouter.serve(routes, { disableLogger: true, disableListenLog: true })
 
 const announce = (started: Startup, print: (text: string) => void) =>
   Effect.gen(function* () {
@@ -81,25 +89,25 @@ export const serverLayer = (options: MakeServerOptions = {}) =>
           masterKey: started.masterKey,
           bodyLimit: started.bodyLimit,
           startedAt: Math.floor(Date.now() / 1000),
+          currency: started.currency,
           ...(lookupVirtualKey === undefined ? {} : { lookupVirtualKey }),
         })
-      const stored =
-        options.store === false
-          ? Layer.succeed(ServerContext)(context()).pipe(Layer.provideMerge(noStoreLayers))
-          : Layer.effect(ServerContext, Effect.map(lookupFromStore, context)).pipe(
-              Layer.provideMerge(storeLayers(started)),
-            )
-      const services = Layer.mergeAll(
+      const shared = Layer.mergeAll(
         Layer.succeed(GatewayConfig)({ catalog: started.catalog, prices: started.prices }),
         NodeHttpClient.layerUndici,
         Router.layer,
-        stored,
       )
-      const listening = HttpRouter.serve(routes, {
-        disableLogger: true,
-        disableListenLog: true,
-      }).pipe(
-        Layer.provide(services),
+      const app =
+        options.store === false
+          ? serveRoutes(coreRoutes).pipe(
+              Layer.provide(Layer.succeed(ServerContext)(context())),
+              Layer.provide(Layer.mergeAll(shared, noStoreLayers)),
+            )
+          : serveRoutes(storeRoutes).pipe(
+              Layer.provide(Layer.effect(ServerContext, Effect.map(lookupFromStore, context))),
+              Layer.provide(Layer.mergeAll(shared, storeLayers(started))),
+            )
+      const listening = app.pipe(
         Layer.provideMerge(
           NodeHttpServer.layer(() => nodeServer, { port: started.port, host: started.host }),
         ),

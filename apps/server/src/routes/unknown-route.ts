@@ -9,6 +9,10 @@ const knownRoutes: ReadonlyArray<readonly [pattern: RegExp, methods: string]> = 
   [/^\/v1\/models\/?$/, "GET"],
   [/^\/v1\/models\/.+$/, "GET"],
   [/^\/health\/?$/, "GET"],
+  [/^\/v1\/usage\/?$/, "GET"],
+  [/^\/admin\/keys\/?$/, "GET, POST"],
+  [/^\/admin\/keys\/[^/]+\/(rotate|top-up)\/?$/, "POST"],
+  [/^\/admin\/keys\/[^/]+\/?$/, "GET, PATCH, DELETE"],
 ]
 
 /**
