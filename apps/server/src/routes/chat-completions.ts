@@ -34,6 +34,7 @@ export const chatCompletionsRoute = HttpRouter.add(
     Effect.gen(function* () {
       const server = yield* ServerContext
       const principal = yield* authenticateRequest(info.request)
+      info.log.key_id = principal.keyId
       const body = yield* readJsonBody(info.request, server.bodyLimit)
       if (typeof body.model === "string") info.log.model = body.model.slice(0, 200)
 
