@@ -3,7 +3,7 @@
  * the environment (see README).
  */
 import { NodeRuntime } from "@effect/platform-node"
-import { Effect, Layer } from "effect"
+import { Cause, Effect, Exit, Layer, Runtime } from "effect"
 import { flushStdoutSink } from "./http/json-logger.ts"
 import { serverLayer } from "./server.ts"
 
@@ -22,5 +22,11 @@ serverLayer({ cwd }).pipe(
       process.exitCode = 1
     }),
   ),
-  NodeRuntime.runMain,
+  NodeRuntime.runMain({
+    // SIGTERM/SIGINT is how an operator stops the gateway: a clean stop, exit code 0.
+    teardown: (exit, onExit) =>
+      Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)
+        ? onExit(0)
+        : Runtime.defaultTeardown(exit, onExit),
+  }),
 )
