@@ -91,6 +91,36 @@ describe.each(["gemini-3.1-flash", "gemini-2.5-flash"])(
   },
 )
 
+describe("Gemini rate limits and quotas", () => {
+  it("retries a 429 on a stream after its RetryInfo delay, before any chunk went out", async () => {
+    e2e.emulator.enqueueFault({ kind: "rate-limit", retryAfterSeconds: 1 })
+    const stream = await e2e.client.chat.completions.create({
+      model: "gemini-3.1-flash",
+      messages,
+      stream: true,
+    })
+    let text = ""
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? ""
+
+    expect(text).toMatch(/\S/)
+    expect(e2e.emulator.requests.map((r) => r.status)).toEqual([429, 200])
+    const waited = recorded(e2e.emulator, 1).receivedAt - recorded(e2e.emulator, 0).receivedAt
+    expect(waited).toBeGreaterThanOrEqual(950)
+  })
+
+  it("does not retry a used-up quota, and names it in a 502", async () => {
+    e2e.emulator.enqueueFault({ kind: "quota" })
+    const error = await apiError(
+      e2e.client.chat.completions.create({ model: "gemini-2.5-flash", messages }),
+    )
+
+    // The provider's quota, not the caller's rate: a gateway failure, not a 429 to back off from.
+    expect(error.status).toBe(502)
+    expect(error.code).toBe("upstream_quota_exhausted")
+    expect(e2e.emulator.requests).toHaveLength(1)
+  })
+})
+
 describe("Anthropic overloaded", () => {
   it("retries a 529 overloaded_error and succeeds", async () => {
     e2e.emulator.enqueueFault({ kind: "overloaded" }, { model: "claude-sonnet-4-5" })
