@@ -61,16 +61,16 @@ const announce = (started: Startup, print: (text: string) => void) =>
           "restart, or set TOLLGATE_MASTER_KEY",
       )
     }
-    const models = [...started.catalog.models.values()].map((m) => `${m.id}: ${ownedBy(m)}`)
+    const all = [...started.catalog.models.values()]
+    const emulated = all.filter((m) => ownedBy(m).endsWith("(emulated)")).map((m) => m.id)
+    const emulatorNote =
+      `${emulated.join(", ")} answered by the built-in emulator at ${started.emulatorUrl} ` +
+      "(no provider key set for them): not real model output"
     yield* Effect.logInfo("listening").pipe(
       Effect.annotateLogs({
         url,
-        models: models.join(", "),
-        ...(started.emulatorUrl === undefined
-          ? {}
-          : {
-              emulated: `default models are served by the built-in emulator at ${started.emulatorUrl}`,
-            }),
+        models: all.map((m) => `${m.id}: ${ownedBy(m)}`).join(", "),
+        ...(emulated.length === 0 ? {} : { emulated: emulatorNote }),
       }),
     )
   })
