@@ -34,7 +34,6 @@ const ModelConfig = z.strictObject({
   contextWindow: z.number().int().positive().optional(),
   maxOutputTokens: z.number().int().positive().optional(),
 })
-export type ModelConfig = z.infer<typeof ModelConfig>
 
 /** `tollgate.config.json`. Every section is optional; unknown keys are typos and refused. */
 export const FileConfig = z.strictObject({
