@@ -1,0 +1,69 @@
+import { postgresOrSkip } from "@tollgate/store/testing"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { MASTER_KEY } from "./e2e-harness.ts"
+import {
+  type Dialect,
+  type LedgerGateway,
+  startLedgerGateway,
+} from "./ledger-support/ledger-gateway.ts"
+import { type Received, runBounded, sendMixed } from "./ledger-support/mixed-load.ts"
+import { decimalToNano, sumNano } from "./ledger-support/money.ts"
+import { waitForLedger } from "./ledger-support/read-ledger.ts"
+
+const REQUESTS = 1_000
+
+// All at once: the point is real concurrency through the gateway and the ledger's writer.
+const IN_FLIGHT = 1_000
+
+const usageTotal = async (gateway: LedgerGateway): Promise<bigint> => {
+  const response = await fetch(`${gateway.server.url}/v1/usage?group_by=model`, {
+    headers: { authorization: `Bearer ${MASTER_KEY}` },
+  })
+  expect(response.status).toBe(200)
+  const report = (await response.json()) as { total: { cost_usd: string } }
+  return decimalToNano(report.total.cost_usd)
+}
+
+const suite = (dialect: Dialect) => {
+  let gateway: LedgerGateway | undefined
+  let enabled = true
+
+  beforeAll(async () => {
+    enabled = dialect === "sqlite" || (await postgresOrSkip())
+    if (enabled) gateway = await startLedgerGateway({ dialect })
+  })
+
+  afterAll(async () => {
+    await gateway?.close()
+  })
+
+  it(`records ${REQUESTS} concurrent requests with the exact total the clients were told`, async (context) => {
+    if (!enabled) return context.skip("PostgreSQL is not reachable")
+    if (gateway === undefined) throw new Error("the gateway did not start")
+    const runId = `load-${dialect}-${Date.now().toString(36)}`
+    const client = gateway.client
+
+    const settled = await runBounded(REQUESTS, IN_FLIGHT, (i) => sendMixed(client, runId, i))
+    const failures = settled.filter((r) => r.status === "rejected")
+    expect(failures.map((f) => String(f.reason)).slice(0, 3)).toEqual([])
+    const received = settled.flatMap(
+      (r): Array<Received> => (r.status === "fulfilled" ? [r.value] : []),
+    )
+    const clientTotal = sumNano(received.map((r) => r.costNano))
+    expect(clientTotal).toBeGreaterThan(0n)
+
+    const rows = await waitForLedger(gateway.database, REQUESTS)
+    expect(rows).toHaveLength(REQUESTS)
+    const ledgerTotal = sumNano(rows.map((row) => row.costNanoUsd))
+    expect(ledgerTotal).toBe(clientTotal)
+
+    // Not only the sum: each request's row carries the cost its own client saw.
+    const byId = new Map(rows.map((row) => [row.requestId, row]))
+    const mismatched = received.filter((r) => byId.get(r.requestId)?.costNanoUsd !== r.costNano)
+    expect(mismatched).toEqual([])
+    expect(await usageTotal(gateway)).toBe(clientTotal)
+  }, 60_000)
+}
+
+describe("the ledger under 1,000 concurrent requests, on SQLite", () => suite("sqlite"))
+describe("the ledger under 1,000 concurrent requests, on PostgreSQL", () => suite("postgres"))
