@@ -118,6 +118,23 @@ describe("GET /v1/usage", () => {
     expect(groups).toEqual([id])
   })
 
+  it("records two requests that reuse one client x-request-id as two ledger rows", async () => {
+    const { id, key } = await createKey({ name: "reuser" })
+    const options = { headers: { "x-request-id": "client-retry-1" } }
+    const first = await clientFor(key).chat.completions.create(hi, options).withResponse()
+    await clientFor(key).chat.completions.create(hi, options)
+    expect(first.response.headers.get("x-request-id")).toBe("client-retry-1")
+
+    let requests = 0
+    for (let i = 0; i < 40 && requests < 2; i++) {
+      const report = await call("GET", "/v1/usage?group_by=key", key)
+      const rows = (report.body as { data: Array<{ group: string; requests: number }> }).data
+      requests = rows.find((r) => r.group === id)?.requests ?? 0
+      if (requests < 2) await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(requests).toBe(2)
+  })
+
   it("names a bad group_by in a 400", async () => {
     const bad = await call("GET", "/v1/usage?group_by=colour", MASTER_KEY)
     expect(bad.status).toBe(400)

@@ -2,11 +2,14 @@ import { type GatewayError, type RequestError, toErrorResponse } from "@tollgate
 import { Cause, Effect, Exit, Stream } from "effect"
 import { HttpBody, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { errorResponse, internalErrorBody } from "./error-response.ts"
-import { requestIdFor } from "./request-id.ts"
+import { requestIdsFor } from "./request-id.ts"
 
 /** What a route knows about the request it handles; `log` fields end up on its log line. */
 export interface RequestInfo {
+  /** Unique per request (ledger, logs); see `requestIdsFor`. */
   readonly requestId: string
+  /** What `x-request-id` says: the client's own id when it sent a usable one. */
+  readonly echoId: string
   /** Epoch ms of arrival; deadlines and latency count from here. */
   readonly receivedAt: number
   readonly request: HttpServerRequest.HttpServerRequest
@@ -26,6 +29,7 @@ const logRequest = (info: RequestInfo, status: number) =>
   Effect.logInfo("request").pipe(
     Effect.annotateLogs({
       request_id: info.requestId,
+      ...(info.echoId === info.requestId ? {} : { client_request_id: info.echoId }),
       method: info.request.method,
       path: pathOf(info.request.url),
       status,
@@ -53,7 +57,7 @@ export const handleRequest = <R>(
   Effect.gen(function* () {
     const request = yield* HttpServerRequest.HttpServerRequest
     const info: RequestInfo = {
-      requestId: requestIdFor(request.headers["x-request-id"]),
+      ...requestIdsFor(request.headers["x-request-id"]),
       receivedAt: Date.now(),
       request,
       log: {},
@@ -69,7 +73,7 @@ export const handleRequest = <R>(
       ),
       Effect.onInterrupt(() => logRequest(info, CLIENT_CLOSED)),
     )
-    const withId = HttpServerResponse.setHeader(response, "x-request-id", info.requestId)
+    const withId = HttpServerResponse.setHeader(response, "x-request-id", info.echoId)
 
     if (withId.body._tag !== "Stream") {
       yield* logRequest(info, withId.status)
