@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { createKey, getKey, nanoUsd, usdOf } from "./keys-support/admin-api.ts"
+import { type Cluster, clientOn, startCluster } from "./keys-support/gateway-cluster.ts"
+import { runConcurrently, waitFor } from "./keys-support/run-concurrently.ts"
+import { gatewayWorstCase, type SimpleRequest } from "./keys-support/worst-case-of.ts"
+
+// max_tokens set, so that the worst case the gateway reserves is known to the nano-dollar:
+const request: SimpleRequest = {
+  model: "gpt-4.1",
+  messages: [{ role: "user", content: "Name one colour." }],
+  max_tokens: 1_000,
+}
+const worst = gatewayWorstCase(request).nanoUsd
+
+/**
+ * 200 concurrent requests against a budget of exactly 10 worst cases, spread over the cluster's
+ * instances. Upstream calls are held at the gate until every request was admitted or refused,
+ * so the 10 admitted ones keep their holds while the other 190 are decided.
+ */
+const overrunAttempt = async (cluster: Cluster) => {
+  const budget = 10n * worst
+  const key = await createKey(cluster.servers[0] ?? never(), {
+    name: "ten-worst-cases",
+    budget_usd: usdOf(budget),
+    budget_period: "lifetime",
+  })
+  let attempts = 0
+  const clients = cluster.servers.map((server) =>
+    clientOn(server, key.key, { onFetch: () => (attempts += 1) }),
+  )
+  cluster.gate.reset()
+  cluster.gate.hold()
+
+  const running = runConcurrently(200, (i) =>
+    (clients[i % clients.length] ?? never()).chat.completions.create(request),
+  )
+  await waitFor("every request admitted or refused", () => {
+    return cluster.gate.held() + running.settled() === 200
+  })
+  const whileHeld = await getKey(cluster.servers[1] ?? cluster.servers[0] ?? never(), key.id)
+  const heldUpstream = cluster.gate.held()
+  cluster.gate.release()
+  const outcomes = await running.all
+
+  const admitted = outcomes.filter((o) => o.ok)
+  const refused = outcomes.flatMap((o) => (o.ok ? [] : [o.error]))
+  expect(heldUpstream).toBe(10)
+  expect(admitted).toHaveLength(10)
+  expect(nanoUsd(whileHeld.spent_usd) + nanoUsd(whileHeld.reserved_usd)).toBeLessThanOrEqual(budget)
+  expect(refused).toHaveLength(190)
+  for (const error of refused) {
+    expect(error.status).toBe(429)
+    expect(error.code).toBe("insufficient_quota")
+    expect(error.headers?.get("x-should-retry")).toBe("false")
+  }
+
+  // The client made one attempt per call (it did not retry the 429s), and only the admitted
+  // ones reached the provider:
+  expect(attempts).toBe(200)
+  expect(cluster.gate.arrived()).toBe(10)
+
+  // Settlement runs after the response; once the holds are gone, spend is within the budget:
+  await waitFor("every hold released", async () => {
+    return nanoUsd((await getKey(cluster.servers[0] ?? never(), key.id)).reserved_usd) === 0n
+  })
+  const after = await getKey(cluster.servers[0] ?? never(), key.id)
+  expect(nanoUsd(after.spent_usd)).toBeGreaterThan(0n)
+  expect(nanoUsd(after.spent_usd)).toBeLessThanOrEqual(budget)
+}
+
+/** Eight concurrent first requests against a budget of one nano-dollar: none goes upstream. */
+const nanoBudgetAttempt = async (cluster: Cluster) => {
+  const key = await createKey(cluster.servers[0] ?? never(), {
+    name: "one-nano-dollar",
+    budget_usd: "0.000000001",
+    budget_period: "day",
+  })
+  expect(worst).toBeGreaterThan(1n)
+  cluster.gate.reset()
+  let attempts = 0
+  const clients = cluster.servers.map((server) =>
+    clientOn(server, key.key, { onFetch: () => (attempts += 1) }),
+  )
+
+  const outcomes = await runConcurrently(8, (i) =>
+    (clients[i % clients.length] ?? never()).chat.completions.create(request),
+  ).all
+
+  for (const outcome of outcomes) {
+    expect(outcome.ok).toBe(false)
+    if (!outcome.ok) {
+      expect(outcome.error.status).toBe(429)
+      expect(outcome.error.code).toBe("insufficient_quota")
+      expect(outcome.error.message).toContain("budget of $0.000000001")
+    }
+  }
+  expect(attempts).toBe(8)
+  expect(cluster.gate.arrived()).toBe(0)
+  const after = await getKey(cluster.servers[0] ?? never(), key.id)
+  expect(nanoUsd(after.spent_usd) + nanoUsd(after.reserved_usd)).toBe(0n)
+}
+
+const never = (): never => {
+  throw new Error("the cluster has fewer instances than the test uses")
+}
+
+describe("budgets through one gateway on SQLite", () => {
+  let cluster: Cluster | undefined
+
+  beforeAll(async () => {
+    cluster = await startCluster({ instances: 1, database: "sqlite" })
+  })
+  afterAll(async () => {
+    await cluster?.close()
+  })
+
+  it("admits exactly the 10 worst cases a budget fits out of 200 concurrent requests", async () => {
+    await overrunAttempt(cluster ?? never())
+  })
+
+  it("admits none of 8 concurrent first requests against a budget of $0.000000001", async () => {
+    await nanoBudgetAttempt(cluster ?? never())
+  })
+})
+
+describe("budgets through two gateways on one PostgreSQL database", () => {
+  let cluster: Cluster | undefined
+
+  beforeAll(async () => {
+    cluster = await startCluster({ instances: 2, database: "postgres" })
+  })
+  afterAll(async () => {
+    await cluster?.close()
+  })
+
+  it("admits exactly the 10 worst cases a budget fits out of 200 requests on two instances", async () => {
+    await overrunAttempt(cluster ?? never())
+  })
+
+  it("admits none of 8 concurrent first requests on two instances with a $0.000000001 budget", async () => {
+    await nanoBudgetAttempt(cluster ?? never())
+  })
+})
