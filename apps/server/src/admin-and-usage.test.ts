@@ -82,6 +82,26 @@ describe("/admin/keys", () => {
     expect((error as APIError).status).toBe(401)
   })
 
+  it("rotates a key: the old secret stops working, the new one works", async () => {
+    const { id, key } = await createKey({ name: "rotating" })
+    const rotated = await call("POST", `/admin/keys/${id}/rotate`, MASTER_KEY)
+    expect(rotated.status).toBe(200)
+    const fresh = (rotated.body as { key: string }).key
+    expect(fresh).not.toBe(key)
+
+    expect((await call("POST", "/v1/chat/completions", key, hi)).status).toBe(401)
+    expect((await call("POST", "/v1/chat/completions", fresh, hi)).status).toBe(200)
+  })
+
+  it("updates and tops up a key, answering with its new settings", async () => {
+    const { id } = await createKey({ name: "adjustable" })
+    const patched = await call("PATCH", `/admin/keys/${id}`, MASTER_KEY, { rpm: 5 })
+    expect(patched.body).toMatchObject({ id, rpm: 5 })
+    const topped = await call("POST", `/admin/keys/${id}/top-up`, MASTER_KEY, { amount_usd: "5" })
+    expect(topped.status).toBe(200)
+    expect(Number((topped.body as { credit_usd: string }).credit_usd)).toBe(5)
+  })
+
   it("refuses a request over the key's RPM with a 429 and rate-limit headers", async () => {
     const { key } = await createKey({ name: "slow", rpm: 1 })
     await clientFor(key).chat.completions.create(hi)

@@ -60,6 +60,30 @@ describe("makeServer", () => {
     expect(notice).toContain("TOLLGATE_MASTER_KEY")
   })
 
+  it("runs without the store when asked: completions work, usage is not served", async () => {
+    const server = await makeServer({
+      port: 0,
+      cwd: freshDir(),
+      env: { TOLLGATE_MASTER_KEY: "k" },
+      log: false,
+      store: false,
+    })
+    try {
+      const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "k", maxRetries: 0 })
+      const answer = await client.chat.completions.create({
+        model: "gpt-4.1",
+        messages: [{ role: "user", content: "hi" }],
+      })
+      expect(answer.choices[0]?.message.content).toBeTruthy()
+      const usage = await fetch(`${server.url}/v1/usage`, {
+        headers: { authorization: "Bearer k" },
+      })
+      expect(usage.status).toBe(404)
+    } finally {
+      await server.close()
+    }
+  })
+
   it("refuses to start on an invalid config, naming the file and field", async () => {
     const cwd = freshDir()
     const path = join(cwd, "tollgate.config.json")

@@ -26,6 +26,18 @@ export const unknownRoute = HttpRouter.add(
     const { method, url } = info.request
     const path = url.split("?")[0] ?? url
     const known = knownRoutes.find(([pattern]) => pattern.test(path))
+    // A route this gateway knows but does not serve: the store's routes with `store: false`.
+    if (known?.[1].split(", ").includes(method)) {
+      return Effect.fail(
+        requestError(
+          404,
+          `${method} ${path} is not available: this gateway runs without a store.`,
+          {
+            code: "unknown_url",
+          },
+        ),
+      )
+    }
     if (known !== undefined) {
       const [, allowed] = known
       return Effect.fail(
