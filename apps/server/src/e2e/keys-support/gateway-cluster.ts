@@ -107,3 +107,10 @@ export const clientOn = (
       return fetch(input, init)
     },
   })
+
+/** Instance `i` of the cluster (modulo its size, so requests can be spread round-robin). */
+export const instance = (cluster: Cluster, i: number): RunningServer => {
+  const server = cluster.servers[i % cluster.servers.length]
+  if (server === undefined) throw new Error("a cluster without instances")
+  return server
+}
