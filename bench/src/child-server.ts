@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process"
-import { openSync } from "node:fs"
+import { openSync, readFileSync } from "node:fs"
 
 /** A server running in its own process, stopped by `stop`. */
 export interface ChildServer {
@@ -30,6 +30,16 @@ export const killAllChildren = (): void => {
   running.clear()
 }
 process.on("exit", killAllChildren)
+
+/** The last line a failed child wrote: usually the reason it stopped (a config error). */
+const lastLogLine = (file: string): string => {
+  try {
+    const lines = readFileSync(file, "utf8").trim().split("\n")
+    return (lines.at(-1) ?? "").slice(0, 300)
+  } catch {
+    return ""
+  }
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -64,7 +74,8 @@ export const startChild = async (spec: ChildSpec): Promise<ChildServer> => {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       running.delete(child)
-      throw new Error(`${spec.name} exited with code ${child.exitCode}; see ${spec.logFile}`)
+      const why = lastLogLine(spec.logFile)
+      throw new Error(`${spec.name} exited with code ${child.exitCode}${why ? `: ${why}` : ""}`)
     }
     const ok = await fetch(`${spec.url}${spec.readyPath}`, { signal: AbortSignal.timeout(1_000) })
       .then((response) => response.ok || response.status < 500)

@@ -176,8 +176,8 @@ const hedgingRun = async (options: BenchOptions, argv: ReadonlyArray<string>) =>
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     notes.push(
-      "hedging could not be switched on: Tollgate refused `resilience.hedge` in " +
-        `tollgate.config.json (${reason}); the hedged row is missing until the config accepts it`,
+      "hedging could not be switched on through `resilience.hedge` in tollgate.config.json " +
+        `(${reason}); the hedged row is missing until the config accepts it`,
     )
     say(`  hedged Tollgate: could not be started (${reason})`)
   }

@@ -102,7 +102,7 @@ export const startTollgate = async (
       [UPSTREAM_KEY_ENV]: UPSTREAM_KEY,
     },
     readyPath: "/health",
-    logFile: join(logDir, `${name.replaceAll(" ", "-")}.log`),
+    logFile: join(logDir, `${name.replace(/[^a-z0-9]+/gi, "-")}.log`),
   })
   const { key, note } = await benchKey(server.url)
   return {
