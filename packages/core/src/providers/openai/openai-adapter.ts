@@ -9,6 +9,7 @@ import type { AdapterCall, AdapterResult, AdapterStream, ProviderAdapter } from 
 import { buildRequestBody } from "./build-request-body.ts"
 import { convertUsage } from "./convert-usage.ts"
 import { mapErrorResponse } from "./map-error-response.ts"
+import { refusalAsContentFilter, refusalAsContentFilterStep } from "./map-refusal.ts"
 import { openaiParameters } from "./parameters.ts"
 import { parseChunk } from "./parse-chunk.ts"
 
@@ -70,7 +71,7 @@ const complete = (call: AdapterCall) =>
   Effect.gen(function* () {
     const { body, warnings } = buildRequestBody(call, false)
     const response = yield* send(call.deployment, body)
-    const completion = yield* readCompletion(response, call.deployment)
+    const completion = refusalAsContentFilter(yield* readCompletion(response, call.deployment))
     const result: AdapterResult = {
       response: completion,
       usage: convertUsage(completion.usage),
@@ -100,6 +101,7 @@ const stream = (call: AdapterCall) =>
       ),
       Stream.mapEffect((event) => Effect.fromResult(parseChunk(event.data, deployment))),
       Stream.flattenIterable,
+      Stream.mapAccum(() => new Map(), refusalAsContentFilterStep),
     )
     const opened: AdapterStream = { chunks, warnings }
     return opened
