@@ -13,6 +13,9 @@ const movesOn = (error: GatewayError): boolean =>
   error.reason._tag === "QuotaExhausted" ||
   error.reason._tag === "Authentication"
 
+/** How often a request waiting on a probe looks again, ms. */
+const probePollMs = 50
+
 /** Which per-attempt limit applies: the whole answer, or the first token of a stream. */
 export type AttemptLimit = "attempt" | "first-token"
 
@@ -30,11 +33,16 @@ export const runAttempts = <A, R>(
   Effect.gen(function* () {
     const router = yield* Router
     const { candidates, deadlineAt, deadlineMs } = prepared
+    // Real upstream attempts per deployment: each gets at most `maxRetries + 1`, over all passes.
+    const used = new Map<string, number>()
+    const budgetLeft = (c: Candidate) =>
+      (used.get(c.deployment.id) ?? 0) < c.model.resilience.maxRetries + 1
 
     const once = (candidate: Candidate) =>
       Effect.gen(function* () {
         const { deployment, model } = candidate
         yield* router.acquire(deployment)
+        used.set(deployment.id, (used.get(deployment.id) ?? 0) + 1)
         record.attempts += 1
         record.provider = deployment.provider
         record.deploymentId = deployment.id
@@ -114,16 +122,48 @@ export const runAttempts = <A, R>(
         return p95 ?? candidate.model.resilience.firstTokenTimeoutMs / 2
       })
 
+    // Between passes: the candidate that recovers soonest (out of cooldown, budget left).
+    const soonest = Effect.gen(function* () {
+      const now = yield* Clock.currentTimeMillis
+      let best: { readonly index: number; readonly waitMs: number } | undefined
+      for (const [index, candidate] of candidates.entries()) {
+        if (!budgetLeft(candidate)) continue
+        const health = yield* router.health(candidate.deployment.id)
+        const waitMs = Math.max(0, health.cooldownUntil - now, health.probing ? probePollMs : 0)
+        if (best === undefined || waitMs < best.waitMs) best = { index, waitMs }
+      }
+      return best
+    })
+
     let lastError: GatewayError | undefined
     let index = 0
-    while (index < candidates.length) {
+    while (true) {
+      if (index >= candidates.length) {
+        // Every candidate failed or was cooling. If the failures pass with time, wait for the
+        // first deployment to come back, within the deadline and its attempt budget:
+        if (lastError === undefined || !lastError.isRetryable) break
+        const next = yield* soonest
+        if (next === undefined) break
+        const left = deadlineAt - (yield* Clock.currentTimeMillis)
+        if (next.waitMs >= left) break
+        if (next.waitMs > 0) yield* Effect.sleep(next.waitMs)
+        index = next.index
+      }
+
       const candidate = candidates[index] as Candidate
+      if (!budgetLeft(candidate)) {
+        index += 1
+        continue
+      }
       const partner = candidates[index + 1]
       const delayMs = yield* hedgeDelayMs(candidate)
       const hedge =
-        partner !== undefined && partner.model === candidate.model && delayMs !== undefined
+        partner !== undefined &&
+        partner.model === candidate.model &&
+        budgetLeft(partner) &&
+        delayMs !== undefined
       const step = hedge ? 2 : 1
-      const hasMore = index + step < candidates.length
+      const hasMore = candidates.some((c, i) => i >= index + step && budgetLeft(c))
 
       const result = yield* Effect.result(
         hedge ? hedged(candidate, partner, delayMs, hasMore) : onCandidate(candidate, hasMore),

@@ -9,8 +9,10 @@ export interface DeploymentHealth {
   cooldownUntil: number
   /** True while the single probe after a cooldown is in flight. */
   probing: boolean
-  /** Failures in a row that speak about the deployment's health. */
-  consecutiveFailures: number
+  /** The latest outcomes that speak about health, oldest first: true for a failure. */
+  recent: Array<boolean>
+  /** Cooldowns since the last success; each one lasts twice as long as the one before. */
+  trips: number
   /** The latest latency samples (ms), oldest first, for percentiles. */
   samples: Array<number>
 }
@@ -30,17 +32,27 @@ export const latencyPercentile = (health: DeploymentHealth, p: number): number |
 
 /** Cooldown tuning. */
 export interface CooldownOptions {
-  /** Failures in a row that put a deployment in cooldown. */
+  /** Fewest failures among the recent outcomes that can put a deployment in cooldown. */
   readonly failureThreshold: number
+  /** How many recent outcomes are weighed. */
+  readonly window: number
+  /** Share of failures among the recent outcomes that trips the cooldown. */
+  readonly failureRatio: number
   readonly baseCooldownMs: number
   readonly maxCooldownMs: number
   /** Weight of the newest sample in the latency moving average. */
   readonly latencyAlpha: number
 }
 
-/** Defaults: three failures in a row cool a deployment for 5 s, doubling up to a minute. */
+/**
+ * Defaults: a deployment failing at least 8 of its last 10 attempts (5 at the start) cools for
+ * 5 s, doubling up to a minute. A flaky one failing 40% of the time keeps taking traffic: its
+ * failures are retried elsewhere, while a dead one stops receiving requests.
+ */
 export const defaultCooldownOptions: CooldownOptions = {
-  failureThreshold: 3,
+  failureThreshold: 5,
+  window: 10,
+  failureRatio: 0.8,
   baseCooldownMs: 5_000,
   maxCooldownMs: 60_000,
   latencyAlpha: 0.3,
@@ -52,13 +64,27 @@ export const freshHealth = (): DeploymentHealth => ({
   latencyMs: undefined,
   cooldownUntil: 0,
   probing: false,
-  consecutiveFailures: 0,
+  recent: [],
+  trips: 0,
   samples: [],
 })
 
 const extendTo = (health: DeploymentHealth, until: number) => {
   // A later, longer Retry-After extends the cooldown; a shorter one never cuts it:
   health.cooldownUntil = Math.max(health.cooldownUntil, until)
+}
+
+const remember = (health: DeploymentHealth, failed: boolean, window: number) => {
+  health.recent.push(failed)
+  if (health.recent.length > window) health.recent.shift()
+}
+
+const failingTooOften = (health: DeploymentHealth, options: CooldownOptions): boolean => {
+  const failures = health.recent.filter(Boolean).length
+  return (
+    failures >= options.failureThreshold &&
+    failures >= Math.ceil(options.failureRatio * health.recent.length)
+  )
 }
 
 /** Updates the record after a failed attempt; only failures that speak about the deployment count. */
@@ -88,35 +114,46 @@ export const recordFailure = (
       // The request's own fault (bad input, filtered content): the deployment is fine.
       return
   }
-
   if (reason._tag === "Timeout" && reason.scope === "deadline") return
-  health.consecutiveFailures += 1
 
+  remember(health, true, options.window)
   const retryAfter = error.retryAfterMs
   if (retryAfter !== undefined) extendTo(health, now + retryAfter)
 
-  const excess = health.consecutiveFailures - options.failureThreshold
-  if (excess >= 0 || wasProbe) {
-    const cooldown = Math.min(
-      options.maxCooldownMs,
-      options.baseCooldownMs * 2 ** Math.max(0, excess),
-    )
+  if (failingTooOften(health, options)) {
+    const cooldown = Math.min(options.maxCooldownMs, options.baseCooldownMs * 2 ** health.trips)
+    health.trips += 1
+    health.recent = []
+    extendTo(health, now + cooldown)
+  } else if (wasProbe && retryAfter === undefined && health.trips > 0) {
+    // A failed probe after a failure-rate cooldown: cool again, for longer each time.
+    const cooldown = Math.min(options.maxCooldownMs, options.baseCooldownMs * 2 ** health.trips)
+    health.trips += 1
     extendTo(health, now + cooldown)
   }
 }
 
-/** A success ends any cooldown and resets the failure count. */
+/**
+ * A success counts toward health; it ends the cooldown only when it came after the cooldown's
+ * end (the probe), so a request that was already in flight cannot cut a Retry-After short.
+ */
 export const recordSuccess = (
   health: DeploymentHealth,
   latencyMs: number | undefined,
-  alpha: number,
+  now: number,
+  options: CooldownOptions,
 ) => {
   health.probing = false
-  health.cooldownUntil = 0
-  health.consecutiveFailures = 0
+  remember(health, false, options.window)
+  if (health.cooldownUntil <= now) {
+    health.cooldownUntil = 0
+    health.trips = 0
+  }
+
   if (latencyMs !== undefined) {
     health.samples.push(latencyMs)
     if (health.samples.length > maxSamples) health.samples.shift()
+    const alpha = options.latencyAlpha
     health.latencyMs =
       health.latencyMs === undefined
         ? latencyMs

@@ -53,7 +53,7 @@ export class Router extends Context.Service<
 }
 
 /** Wait suggested to callers while a probe is in flight. */
-const probeWaitMs = 250
+const probeWaitMs = 50
 
 const makeRouter = (options: CooldownOptions) => {
   const table = new Map<string, DeploymentHealth>()
@@ -109,12 +109,16 @@ const makeRouter = (options: CooldownOptions) => {
       Effect.map(Clock.currentTimeMillis, (now) => {
         const health = healthOf(deployment.id)
         health.inFlight = Math.max(0, health.inFlight - 1)
-        if (outcome.ok === true) recordSuccess(health, outcome.latencyMs, options.latencyAlpha)
+        if (outcome.ok === true) recordSuccess(health, outcome.latencyMs, now, options)
         else if (outcome.ok === false) recordFailure(health, outcome.error, now, options)
         else health.probing = false
       }),
 
-    health: (id) => Effect.sync(() => ({ ...healthOf(id), samples: [...healthOf(id).samples] })),
+    health: (id) =>
+      Effect.sync(() => {
+        const health = healthOf(id)
+        return { ...health, samples: [...health.samples], recent: [...health.recent] }
+      }),
 
     latencyPercentile: (id, p) => Effect.sync(() => latencyPercentile(healthOf(id), p)),
   })
