@@ -13,36 +13,42 @@ export interface Received {
 }
 
 /**
- * Sends request number `i` of a mixed load with its own `x-request-id` (the gateway keeps a
- * plain client id as the ledger's request id): odd ones stream with `include_usage`, even ones
- * do not stream; the model and the answer length vary with `i`. Resolves to what the client
- * received once the whole response (the last chunk, for a stream) reached it.
+ * Sends request number `i` of a mixed load: odd ones stream with `include_usage`, even ones do
+ * not stream; the model and the answer length vary with `i`. Resolves to what the client
+ * received once the whole response (the last chunk, for a stream) reached it, with the ledger's
+ * request id from `x-request-id` (the gateway's own id when the client sent none).
  */
 export const sendMixed = async (
   client: OpenAI,
-  runId: string,
   i: number,
   signal?: AbortSignal,
 ): Promise<Received> => {
-  const requestId = `${runId}-${i}`
   const model = loadModels[i % loadModels.length] ?? "gpt-4.1"
   const body = {
     model,
     messages: [{ role: "user" as const, content: `Request ${i}: tell me something.` }],
     max_tokens: 4 + (i % 13),
   }
-  const options = { headers: { "x-request-id": requestId }, ...(signal ? { signal } : {}) }
+  const options = signal ? { signal } : {}
   if (i % 2 === 0) {
-    const answer = await client.chat.completions.create(body, options)
-    return { requestId, model, stream: false, costNano: reportedNano(answer.usage, requestId) }
+    const { data, response } = await client.chat.completions.create(body, options).withResponse()
+    const requestId = requestIdOf(response)
+    return { requestId, model, stream: false, costNano: reportedNano(data.usage, requestId) }
   }
-  const stream = await client.chat.completions.create(
-    { ...body, stream: true, stream_options: { include_usage: true } },
-    options,
-  )
+  const { data: stream, response } = await client.chat.completions
+    .create({ ...body, stream: true, stream_options: { include_usage: true } }, options)
+    .withResponse()
+  const requestId = requestIdOf(response)
   let usage: unknown
   for await (const chunk of stream) if (chunk.usage) usage = chunk.usage
   return { requestId, model, stream: true, costNano: reportedNano(usage, requestId) }
+}
+
+/** The id the gateway answered with; the ledger's row is keyed by it. */
+export const requestIdOf = (response: Response): string => {
+  const id = response.headers.get("x-request-id")
+  if (id === null) throw new Error("the response carried no x-request-id")
+  return id
 }
 
 const reportedNano = (usage: unknown, requestId: string): bigint => {
