@@ -47,6 +47,8 @@ export interface Startup {
   /** May carry a password, hence redacted. */
   readonly databaseUrl: Redacted.Redacted<string> | undefined
   readonly redisUrl: Redacted.Redacted<string> | undefined
+  /** `TOLLGATE_REDIS_KEY_PREFIX`; the store's default (`tollgate:`) when unset. */
+  readonly redisKeyPrefix: string | undefined
   readonly file: FileConfig
   readonly configPath: string
   /** `.tollgate/` in the working directory: master-key hash, SQLite file, ledger journal. */
@@ -105,6 +107,7 @@ export const startup = (options: ServerOptions) =>
       currency: file.currency ?? USD,
       databaseUrl: Option.getOrUndefined(env.databaseUrl) ?? redact(file.databaseUrl),
       redisUrl: Option.getOrUndefined(env.redisUrl) ?? redact(file.redisUrl),
+      redisKeyPrefix: Option.getOrUndefined(env.redisKeyPrefix),
       file,
       configPath,
       stateDir,

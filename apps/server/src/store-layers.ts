@@ -28,7 +28,10 @@ export const storeLayers = (started: Startup) => {
     url: started.databaseUrl === undefined ? undefined : Redacted.value(started.databaseUrl),
     dataDir: started.stateDir,
   })
-  const admission = layerAdmissionStore({ redisUrl: started.redisUrl })
+  const admission = layerAdmissionStore({
+    redisUrl: started.redisUrl,
+    redisKeyPrefix: started.redisKeyPrefix,
+  })
   return Layer.mergeAll(layerSqlLedger(), admission).pipe(Layer.provideMerge(database))
 }
 

@@ -16,6 +16,8 @@ export interface EnvConfig {
   readonly configPath: Option.Option<string>
   readonly databaseUrl: Option.Option<Redacted.Redacted<string>>
   readonly redisUrl: Option.Option<Redacted.Redacted<string>>
+  /** Prefix of the rate-limit keys in Redis, for deployments (or test runs) sharing one Redis. */
+  readonly redisKeyPrefix: Option.Option<string>
   readonly providerKeys: ProviderKeys
 }
 
@@ -29,6 +31,7 @@ export const envConfig: Config.Config<EnvConfig> = Config.all({
   configPath: Config.option(Config.NonEmptyString("TOLLGATE_CONFIG")),
   databaseUrl: optionalKey("TOLLGATE_DATABASE_URL"),
   redisUrl: optionalKey("TOLLGATE_REDIS_URL"),
+  redisKeyPrefix: Config.option(Config.NonEmptyString("TOLLGATE_REDIS_KEY_PREFIX")),
   providerKeys: Config.all({
     // GEMINI_API_KEY wins over GOOGLE_API_KEY, as Google's own SDK does.
     google: Config.option(
