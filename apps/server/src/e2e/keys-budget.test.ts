@@ -6,10 +6,10 @@ import { type Cluster, clientOn, instance, startCluster } from "./keys-support/g
 import { runConcurrently, waitFor } from "./keys-support/run-concurrently.ts"
 import { gatewayWorstCase, type SimpleRequest } from "./keys-support/worst-case-of.ts"
 
-// Skips with a message when PostgreSQL is down locally; fails in CI.
 /** Generous: two-core machines run several suites at once. */
 const TIMEOUT_MS = 30_000
 
+// Skips with a message when PostgreSQL is down locally; fails in CI.
 const hasPostgres = await postgresOrSkip()
 
 // max_tokens set, so that the worst case the gateway reserves is known to the nano-dollar:

@@ -3,15 +3,21 @@ import OpenAI from "openai"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createKey } from "./keys-support/admin-api.ts"
 import { type Cluster, instance, startCluster } from "./keys-support/gateway-cluster.ts"
+import {
+  deleteRedisKeys,
+  redisKeys,
+  TEST_REDIS_URL,
+  uniqueRedisPrefix,
+} from "./keys-support/redis-keys.ts"
 import { runConcurrently } from "./keys-support/run-concurrently.ts"
 
-// Skips with a message when PostgreSQL is down locally; fails in CI.
 /** Generous: two-core machines run several suites at once. */
 const TIMEOUT_MS = 30_000
 
+// Skips with a message when PostgreSQL is down locally; fails in CI.
 const hasPostgres = await postgresOrSkip()
 
-const REDIS_URL = process.env.TOLLGATE_TEST_REDIS_URL ?? "redis://127.0.0.1:6379"
+const REDIS_PREFIX = uniqueRedisPrefix()
 const RPM = 5
 const TPM = 1_000_000
 const request = {
@@ -46,24 +52,33 @@ const burstWithinOneWindow = async (c: Cluster) => {
     const outcomes = await runConcurrently(3 * RPM, (i) =>
       (clients[i % clients.length] as OpenAI).chat.completions.create(request).withResponse(),
     ).all
-    if (windowOf(startedAt) === windowOf(Date.now())) return outcomes
+    if (windowOf(startedAt) === windowOf(Date.now())) return { key, outcomes }
   }
   throw new Error("two bursts in a row straddled a minute boundary")
 }
 
 describe.skipIf(!hasPostgres)("requests per minute on two gateways sharing Redis", () => {
   beforeAll(async () => {
-    cluster = await startCluster({ instances: 2, database: "postgres", redisUrl: REDIS_URL })
+    cluster = await startCluster({
+      instances: 2,
+      database: "postgres",
+      redisUrl: TEST_REDIS_URL,
+      redisKeyPrefix: REDIS_PREFIX,
+    })
   }, TIMEOUT_MS)
   afterAll(async () => {
     await cluster?.close()
+    await deleteRedisKeys(REDIS_PREFIX)
   }, TIMEOUT_MS)
 
   it(
     "admits exactly the RPM limit in one window and refuses the rest with 429 and headers",
     async () => {
       const c = ready()
-      const outcomes = await burstWithinOneWindow(c)
+      const { key, outcomes } = await burstWithinOneWindow(c)
+
+      // One counter for both instances, under this run's prefix:
+      expect(await redisKeys(`${REDIS_PREFIX}rl:${key.id}:`)).toHaveLength(1)
 
       const admitted = outcomes.flatMap((o) => (o.ok ? [o.value.response.headers] : []))
       const refused = outcomes.flatMap((o) => (o.ok ? [] : [o.error]))

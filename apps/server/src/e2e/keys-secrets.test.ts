@@ -10,19 +10,22 @@ import {
   instance,
   startCluster,
 } from "./keys-support/gateway-cluster.ts"
+import { deleteRedisKeys, TEST_REDIS_URL, uniqueRedisPrefix } from "./keys-support/redis-keys.ts"
 import { waitFor } from "./keys-support/run-concurrently.ts"
 import { dumpFiles, dumpPostgres, leakedIn } from "./keys-support/search-secrets.ts"
 
-// Skips with a message when PostgreSQL is down locally; fails in CI.
 /** Generous: two-core machines run several suites at once. */
 const TIMEOUT_MS = 30_000
 
+// Skips with a message when PostgreSQL is down locally; fails in CI.
 const hasPostgres = await postgresOrSkip()
 
 /** The delay docs/KEYS.md promises for a revocation to reach every instance (the key cache). */
 const DOCUMENTED_REVOCATION_MS = 3_000
 /** What one refused request over loopback may add on top while the test polls. */
 const POLL_SLACK_MS = 500
+
+const REDIS_PREFIX = uniqueRedisPrefix()
 
 const hi = {
   model: "gpt-4.1",
@@ -84,12 +87,14 @@ describe.skipIf(!hasPostgres)("secrets on two gateways sharing PostgreSQL and Re
     cluster = await startCluster({
       instances: 2,
       database: "postgres",
-      redisUrl: process.env.TOLLGATE_TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
+      redisUrl: TEST_REDIS_URL,
+      redisKeyPrefix: REDIS_PREFIX,
     })
   }, TIMEOUT_MS)
   afterAll(async () => {
     await cluster?.close()
-  })
+    await deleteRedisKeys(REDIS_PREFIX)
+  }, TIMEOUT_MS)
 
   const ready = (): Cluster => {
     if (cluster === undefined) throw new Error("PostgreSQL is not reachable")

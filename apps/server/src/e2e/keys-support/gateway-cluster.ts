@@ -18,6 +18,8 @@ export interface ClusterOptions {
   readonly database: "sqlite" | "postgres"
   /** A Redis URL for shared rate-limit counters; in-memory counters when absent. */
   readonly redisUrl?: string
+  /** Prefix of the counters' Redis keys (`TOLLGATE_REDIS_KEY_PREFIX`). */
+  readonly redisKeyPrefix?: string
 }
 
 /** Gateway instances in front of one emulator (through a gate), and what they logged. */
@@ -68,6 +70,9 @@ export const startCluster = async (options: ClusterOptions): Promise<Cluster | u
           TOLLGATE_MASTER_KEY: CLUSTER_MASTER_KEY,
           ...(database === undefined ? {} : { TOLLGATE_DATABASE_URL: schemaUrl(database) }),
           ...(options.redisUrl === undefined ? {} : { TOLLGATE_REDIS_URL: options.redisUrl }),
+          ...(options.redisKeyPrefix === undefined
+            ? {}
+            : { TOLLGATE_REDIS_KEY_PREFIX: options.redisKeyPrefix }),
         },
         log: (line) => logs.push(line),
         print: (text) => logs.push(text),
