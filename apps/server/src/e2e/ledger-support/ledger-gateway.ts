@@ -39,6 +39,8 @@ export interface LedgerGatewayOptions {
   readonly emulator?: EmulatorOptions
   /** Written as `tollgate.config.json` in the server's working directory. */
   readonly config?: (emulator: Emulator) => unknown
+  /** More environment for the server (keys the config's `keyEnv` names). */
+  readonly env?: Readonly<Record<string, string>>
 }
 
 /**
@@ -66,6 +68,7 @@ export const startLedgerGateway = async (
     emulatorUrl: emulator.url,
     env: {
       TOLLGATE_MASTER_KEY: MASTER_KEY,
+      ...options.env,
       ...(databaseUrl === undefined ? {} : { TOLLGATE_DATABASE_URL: databaseUrl }),
     },
     log: false,
