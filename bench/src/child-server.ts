@@ -30,6 +30,13 @@ export const killAllChildren = (): void => {
   running.clear()
 }
 process.on("exit", killAllChildren)
+// Ctrl-C or a kill skips "exit" handlers: stop the children first, then leave.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    killAllChildren()
+    process.exit(130)
+  })
+}
 
 /** The last line a failed child wrote: usually the reason it stopped (a config error). */
 const lastLogLine = (file: string): string => {
