@@ -32,10 +32,13 @@ export interface PreparedRequest {
   readonly warnings: ReadonlyArray<string>
 }
 
-const notAllowed = (model: string) =>
+/** 403 naming the model asked for and the ones the key may use, so the caller can pick one. */
+const notAllowed = (model: string, allowed: ReadonlyArray<string>) =>
   new RequestError({
     status: 403,
-    message: `This key may not use the model \`${model}\`.`,
+    message:
+      `This key may not use the model \`${model}\`; it may use ` +
+      (allowed.length === 0 ? "no model." : `${allowed.map((m) => `\`${m}\``).join(", ")}.`),
     type: "permission_error",
     code: "model_not_allowed",
     param: "model",
@@ -96,7 +99,7 @@ export const prepareRequest = (body: unknown, ctx: ChatContext, record: RequestR
     const model = yield* resolveModel(catalog, parsed.model)
     const allowed = ctx.principal.allowedModels
     if (allowed !== undefined && !allowed.includes(model.id) && !allowed.includes(parsed.model)) {
-      return yield* Effect.fail(notAllowed(parsed.model))
+      return yield* Effect.fail(notAllowed(parsed.model, allowed))
     }
 
     const request = applyKeyLimits(parsed, ctx, warnings)
