@@ -72,12 +72,12 @@ describe("what a virtual key may call", () => {
   )
 
   it(
-    "refuses a model outside the key's allowed models with a 403 naming the model",
+    "refuses a model outside the key's allowed models with a 403 naming them",
     async () => {
       const c = ready()
       const key = await createKey(instance(c, 0), {
         name: "gemini-only",
-        allowed_models: ["gemini-2.5-flash"],
+        allowed_models: ["gemini-2.5-flash", "claude-sonnet-4.5"],
       })
       c.emulator.reset()
 
@@ -86,7 +86,8 @@ describe("what a virtual key may call", () => {
       )
       expect(error.status).toBe(403)
       expect(error.code).toBe("model_not_allowed")
-      expect(error.message).toContain("gpt-4.1")
+      expect(error.message).toContain("`gpt-4.1`")
+      expect(error.message).toContain("`gemini-2.5-flash`, `claude-sonnet-4.5`")
       expect(c.emulator.requests).toHaveLength(0)
 
       const allowed = await clientFor(key.key).chat.completions.create({

@@ -38,6 +38,7 @@ const overrunAttempt = async (cluster: Cluster) => {
   )
   cluster.gate.reset()
   cluster.gate.hold()
+  const logsBefore = cluster.logs.length
 
   const running = runConcurrently(200, (i) =>
     (clients[i % clients.length] as OpenAI).chat.completions.create(request),
@@ -66,6 +67,16 @@ const overrunAttempt = async (cluster: Cluster) => {
   // ones reached the provider:
   expect(attempts).toBe(200)
   expect(cluster.gate.arrived()).toBe(10)
+
+  // And the gateways saw exactly 200 requests, 190 of them refused with 429:
+  const chatStatuses = () =>
+    cluster.logs.slice(logsBefore).flatMap((line) => {
+      const entry = JSON.parse(line) as { path?: string; status?: number }
+      return entry.path === "/v1/chat/completions" ? [entry.status] : []
+    })
+  await waitFor("every request's log line", () => chatStatuses().length >= 200)
+  expect(chatStatuses()).toHaveLength(200)
+  expect(chatStatuses().filter((status) => status === 429)).toHaveLength(190)
 
   // Settlement runs after the response; once the holds are gone, spend is within the budget:
   await waitFor("every hold released", async () => {
@@ -100,6 +111,7 @@ const nanoBudgetAttempt = async (cluster: Cluster) => {
       expect(outcome.error.status).toBe(429)
       expect(outcome.error.code).toBe("insufficient_quota")
       expect(outcome.error.message).toContain("budget of $0.000000001")
+      expect(outcome.error.headers?.get("x-should-retry")).toBe("false")
     }
   }
   expect(attempts).toBe(8)

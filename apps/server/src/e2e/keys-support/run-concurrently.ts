@@ -46,3 +46,26 @@ export const waitFor = async (
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
+
+/**
+ * Polls `attempt` until it reports a refusal, and returns when the last accepted attempt
+ * started. A promise "refused within D after t" holds exactly when no attempt that started
+ * later than t + D was accepted, whatever each attempt's own latency.
+ */
+export const lastAcceptedStart = async (
+  attempt: () => Promise<"accepted" | "refused">,
+  timeoutMs = 10_000,
+): Promise<number | undefined> => {
+  let last: number | undefined
+  await waitFor(
+    "a refusal",
+    async () => {
+      const startedAt = Date.now()
+      if ((await attempt()) === "refused") return true
+      last = startedAt
+      return false
+    },
+    timeoutMs,
+  )
+  return last
+}
