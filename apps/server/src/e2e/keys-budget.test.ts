@@ -41,7 +41,7 @@ const overrunAttempt = async (cluster: Cluster) => {
   const logsBefore = cluster.logs.length
 
   const running = runConcurrently(200, (i) =>
-    (clients[i % clients.length] as OpenAI).chat.completions.create(request),
+    (clients[i % clients.length] as OpenAI).chat.completions.create(request).withResponse(),
   )
   await waitFor("every request admitted or refused", () => {
     return cluster.gate.held() + running.settled() === 200
@@ -83,8 +83,15 @@ const overrunAttempt = async (cluster: Cluster) => {
     return nanoUsd((await getKey(instance(cluster, 0), key.id)).reserved_usd) === 0n
   })
   const after = await getKey(instance(cluster, 0), key.id)
-  expect(nanoUsd(after.spent_usd)).toBeGreaterThan(0n)
   expect(nanoUsd(after.spent_usd)).toBeLessThanOrEqual(budget)
+  // ...and it is exactly what the 10 answers reported they cost:
+  const reported = admitted.reduce(
+    (sum, o) =>
+      sum + (o.ok ? nanoUsd(o.value.response.headers.get("x-tollgate-cost-usd") ?? "") : 0n),
+    0n,
+  )
+  expect(reported).toBeGreaterThan(0n)
+  expect(nanoUsd(after.spent_usd)).toBe(reported)
 }
 
 /** Eight concurrent first requests against a budget of one nano-dollar: none goes upstream. */

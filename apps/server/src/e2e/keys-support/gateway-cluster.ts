@@ -44,9 +44,8 @@ const schemaUrl = (database: TestDatabase): string => {
 }
 
 /**
- * Starts an instant emulator, a gate in front of it and `instances` gateways. Instances start
- * one after the other, so that the first runs the migrations. Undefined when PostgreSQL was
- * asked for and is not reachable.
+ * Starts an instant emulator, a gate in front of it and `instances` gateways on a fresh
+ * database. Undefined when PostgreSQL was asked for and is not reachable.
  */
 export const startCluster = async (options: ClusterOptions): Promise<Cluster | undefined> => {
   const database =
@@ -56,13 +55,13 @@ export const startCluster = async (options: ClusterOptions): Promise<Cluster | u
   const emulator = await startEmulator({ port: 0, ttftMs: 0, tokensPerSecond: 0 })
   const gate = await startUpstreamGate(emulator.url)
   const logs: Array<string> = []
-  const dirs: Array<string> = []
-  const servers: Array<RunningServer> = []
-  for (let i = 0; i < options.instances; i++) {
-    const cwd = mkdtempSync(join(tmpdir(), `tollgate-keys-e2e-${i}-`))
-    dirs.push(cwd)
-    servers.push(
-      await makeServer({
+  const dirs = Array.from({ length: options.instances }, (_, i) =>
+    mkdtempSync(join(tmpdir(), `tollgate-keys-e2e-${i}-`)),
+  )
+  // Started together, as replicas of a deployment are: they race to run the migrations.
+  const servers = await Promise.all(
+    dirs.map((cwd) =>
+      makeServer({
         port: 0,
         cwd,
         emulatorUrl: gate.url,
@@ -78,8 +77,8 @@ export const startCluster = async (options: ClusterOptions): Promise<Cluster | u
         print: (text) => logs.push(text),
         shutdownGraceMs: 200,
       }),
-    )
-  }
+    ),
+  )
 
   return {
     emulator,
