@@ -45,7 +45,8 @@ const suite = (dialect: Dialect) => {
     await gateway?.close()
   })
 
-  it(`records ${REQUESTS} concurrent requests with the exact total the clients were told`, async (context) => {
+  const name = `records ${REQUESTS} concurrent requests at the exact total the clients were told`
+  it(name, async (context) => {
     if (!enabled) return context.skip("PostgreSQL is not reachable")
     if (gateway === undefined) throw new Error("the gateway did not start")
     const client = gateway.client

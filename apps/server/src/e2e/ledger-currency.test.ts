@@ -110,7 +110,7 @@ describe("billing at a rate other than 1", () => {
     expect(decimalToNano(report.total.billed_amount)).toBe((spent * 73n) / 10n)
   })
 
-  it("lets `tollgate usage --currency CNY --rate 1` bill at the reseller's rate instead", async () => {
+  it("lets `tollgate usage --currency CNY --rate 1` bill at the reseller's rate", async () => {
     const table = await tollgateUsage(gateway, ["--currency", "CNY", "--rate", "1"])
     expect(table).toContain("billed in CNY at 1 per list USD")
     expect(table).toContain("billed CNY")

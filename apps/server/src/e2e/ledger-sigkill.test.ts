@@ -65,7 +65,7 @@ const suite = (dialect: Dialect) => {
     await test?.drop()
   })
 
-  it("keeps every answered request exactly once, at the cost its client saw, across a SIGKILL", async (context) => {
+  it("keeps every answered request once, at its client's cost, across kill -9", async (context) => {
     if (!enabled) return context.skip("PostgreSQL is not reachable")
     if (test === undefined) throw new Error("no test database")
     const cwd = mkdtempSync(join(tmpdir(), "tollgate-sigkill-"))
