@@ -1,12 +1,12 @@
 import OpenAI, { type ClientOptions } from "openai"
 
 export * from "openai"
-export { OpenAI }
 export type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionCreateParams,
 } from "openai/resources/chat/completions"
+export { OpenAI }
 export default OpenAI
 
 /** Gateway-only request fields: fallback models, the fallback switch and the pipelines' speed mode. */
@@ -16,7 +16,10 @@ export interface TollgateRequestExtras {
   /** `false` turns every fallback off for this request. */
   fallbacks?: boolean
   /** `thinking_mode: "speed"` asks for the least thinking the model accepts. */
-  generation_config?: { thinking_mode?: "speed" | "default" | "quality"; response_modality?: string }
+  generation_config?: {
+    thinking_mode?: "speed" | "default" | "quality"
+    response_modality?: string
+  }
 }
 
 // Teach the openai types the gateway's extras, so callers need no casts.
