@@ -7,6 +7,7 @@ import { type Cluster, instance, startCluster } from "./keys-support/gateway-clu
 import {
   deleteRedisKeys,
   redisKeys,
+  redisOrSkip,
   TEST_REDIS_URL,
   uniqueRedisPrefix,
 } from "./keys-support/redis-keys.ts"
@@ -16,8 +17,9 @@ import { gatewayWorstCase } from "./keys-support/worst-case-of.ts"
 /** Generous: two-core machines run several suites at once. */
 const TIMEOUT_MS = 30_000
 
-// Skips with a message when PostgreSQL is down locally; fails in CI.
+// Skip with a message when PostgreSQL (or Redis) is down locally; fail in CI.
 const hasPostgres = await postgresOrSkip()
+const hasRedis = await redisOrSkip()
 
 const REDIS_PREFIX = uniqueRedisPrefix()
 const RPM = 5
@@ -74,7 +76,7 @@ const burstWithinOneWindow = async (
 
 const RESET = /^\d+(\.\d+)?m?s$/
 
-describe.skipIf(!hasPostgres)("rate limits on two gateways sharing Redis", () => {
+describe.skipIf(!hasPostgres || !hasRedis)("rate limits on two gateways sharing Redis", () => {
   beforeAll(async () => {
     cluster = await startCluster({
       instances: 2,

@@ -10,15 +10,21 @@ import {
   instance,
   startCluster,
 } from "./keys-support/gateway-cluster.ts"
-import { deleteRedisKeys, TEST_REDIS_URL, uniqueRedisPrefix } from "./keys-support/redis-keys.ts"
+import {
+  deleteRedisKeys,
+  redisOrSkip,
+  TEST_REDIS_URL,
+  uniqueRedisPrefix,
+} from "./keys-support/redis-keys.ts"
 import { lastAcceptedStart } from "./keys-support/run-concurrently.ts"
 import { dumpFiles, dumpPostgres, leakedIn } from "./keys-support/search-secrets.ts"
 
 /** Generous: two-core machines run several suites at once. */
 const TIMEOUT_MS = 30_000
 
-// Skips with a message when PostgreSQL is down locally; fails in CI.
+// Skip with a message when PostgreSQL (or Redis) is down locally; fail in CI.
 const hasPostgres = await postgresOrSkip()
+const hasRedis = await redisOrSkip()
 
 /** The delay docs/KEYS.md promises for a revocation to reach every instance (the key cache). */
 const DOCUMENTED_REVOCATION_MS = 3_000
@@ -78,83 +84,88 @@ const exerciseEveryKeyPath = async (cluster: Cluster): Promise<ReadonlyArray<str
   return [CLUSTER_MASTER_KEY, plain.key, paid.key, paidAgain, narrow.key, wrongSecret]
 }
 
-describe.skipIf(!hasPostgres)("secrets on two gateways sharing PostgreSQL and Redis", () => {
-  let cluster: Cluster | undefined
+describe.skipIf(!hasPostgres || !hasRedis)(
+  "secrets on two gateways sharing PostgreSQL and Redis",
+  () => {
+    let cluster: Cluster | undefined
 
-  beforeAll(async () => {
-    cluster = await startCluster({
-      instances: 2,
-      database: "postgres",
-      redisUrl: TEST_REDIS_URL,
-      redisKeyPrefix: REDIS_PREFIX,
-    })
-  }, TIMEOUT_MS)
-  afterAll(async () => {
-    await cluster?.close()
-    await deleteRedisKeys(REDIS_PREFIX)
-  }, TIMEOUT_MS)
+    beforeAll(async () => {
+      cluster = await startCluster({
+        instances: 2,
+        database: "postgres",
+        redisUrl: TEST_REDIS_URL,
+        redisKeyPrefix: REDIS_PREFIX,
+      })
+    }, TIMEOUT_MS)
+    afterAll(async () => {
+      await cluster?.close()
+      await deleteRedisKeys(REDIS_PREFIX)
+    }, TIMEOUT_MS)
 
-  const ready = (): Cluster => {
-    if (cluster === undefined) throw new Error("PostgreSQL is not reachable")
-    return cluster
-  }
+    const ready = (): Cluster => {
+      if (cluster === undefined) throw new Error("PostgreSQL is not reachable")
+      return cluster
+    }
 
-  it(
-    "keeps every key, the master key included, out of the tables, files and logs",
-    async () => {
-      const c = ready()
-      const secrets = await exerciseEveryKeyPath(c)
-      const tables = await dumpPostgres(c.database ?? never())
-      const files = [0, 1].map((i) => dumpFiles(c.stateDir(i))).join("\n")
-      const logs = c.logs.join("\n")
+    it(
+      "keeps every key, the master key included, out of the tables, files and logs",
+      async () => {
+        const c = ready()
+        const secrets = await exerciseEveryKeyPath(c)
+        const tables = await dumpPostgres(c.database ?? never())
+        const files = [0, 1].map((i) => dumpFiles(c.stateDir(i))).join("\n")
+        const logs = c.logs.join("\n")
 
-      // The places searched are the real ones: they name the keys by id.
-      const ids = secrets.slice(1).map((key) => key.slice(3, 19))
-      for (const id of ids) expect(tables).toContain(id)
-      // What is stored instead of the secret: its SHA-256 (of the current secret of each key).
-      for (const key of [secrets[1], secrets[3], secrets[4]])
-        expect(tables).toContain(
-          createHash("sha256")
-            .update(key ?? "")
-            .digest("hex"),
+        // The places searched are the real ones: they name the keys by id.
+        const ids = secrets.slice(1).map((key) => key.slice(3, 19))
+        for (const id of ids) expect(tables).toContain(id)
+        // What is stored instead of the secret: its SHA-256 (of the current secret of each key).
+        for (const key of [secrets[1], secrets[3], secrets[4]])
+          expect(tables).toContain(
+            createHash("sha256")
+              .update(key ?? "")
+              .digest("hex"),
+          )
+        expect(logs).toContain(ids[0])
+        expect(c.logs.length).toBeGreaterThan(10)
+
+        expect(leakedIn(tables, secrets)).toEqual([])
+        expect(leakedIn(files, secrets)).toEqual([])
+        expect(leakedIn(logs, secrets)).toEqual([])
+      },
+      TIMEOUT_MS,
+    )
+
+    it(
+      "refuses a revoked key at once where it was revoked and within 3 s on the other",
+      async () => {
+        const c = ready()
+        const one = instance(c, 0)
+        const two = instance(c, 1)
+        const key = await createKey(one, { name: "to-revoke" })
+
+        // Both instances have the key in their cache before it is revoked:
+        expect(await chat(one, key.key)).toBe(200)
+        expect(await chat(two, key.key)).toBe(200)
+
+        expect((await call(one, "DELETE", `/admin/keys/${key.id}`)).status).toBe(200)
+        const revokedAt = Date.now()
+        expect(await chat(one, key.key)).toBe(401)
+        const lastAccepted = await lastAcceptedStart(async () =>
+          (await chat(two, key.key)) === 401 ? "refused" : "accepted",
         )
-      expect(logs).toContain(ids[0])
-      expect(c.logs.length).toBeGreaterThan(10)
-
-      expect(leakedIn(tables, secrets)).toEqual([])
-      expect(leakedIn(files, secrets)).toEqual([])
-      expect(leakedIn(logs, secrets)).toEqual([])
-    },
-    TIMEOUT_MS,
-  )
-
-  it(
-    "refuses a revoked key at once where it was revoked and within 3 s on the other",
-    async () => {
-      const c = ready()
-      const one = instance(c, 0)
-      const two = instance(c, 1)
-      const key = await createKey(one, { name: "to-revoke" })
-
-      // Both instances have the key in their cache before it is revoked:
-      expect(await chat(one, key.key)).toBe(200)
-      expect(await chat(two, key.key)).toBe(200)
-
-      expect((await call(one, "DELETE", `/admin/keys/${key.id}`)).status).toBe(200)
-      const revokedAt = Date.now()
-      expect(await chat(one, key.key)).toBe(401)
-      const lastAccepted = await lastAcceptedStart(async () =>
-        (await chat(two, key.key)) === 401 ? "refused" : "accepted",
-      )
-      // No request that reached the other instance more than 3 s after the revocation passed:
-      expect((lastAccepted ?? revokedAt) - revokedAt).toBeLessThanOrEqual(DOCUMENTED_REVOCATION_MS)
-      // Once refused, it stays refused on both:
-      expect(await chat(two, key.key)).toBe(401)
-      expect(await chat(one, key.key)).toBe(401)
-    },
-    TIMEOUT_MS,
-  )
-})
+        // No request that reached the other instance more than 3 s after the revocation passed:
+        expect((lastAccepted ?? revokedAt) - revokedAt).toBeLessThanOrEqual(
+          DOCUMENTED_REVOCATION_MS,
+        )
+        // Once refused, it stays refused on both:
+        expect(await chat(two, key.key)).toBe(401)
+        expect(await chat(one, key.key)).toBe(401)
+      },
+      TIMEOUT_MS,
+    )
+  },
+)
 
 describe("secrets on one gateway with the embedded SQLite store", () => {
   let cluster: Cluster | undefined
