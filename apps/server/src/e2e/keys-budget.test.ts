@@ -184,3 +184,45 @@ describe.skipIf(!hasPostgres)("budgets through two gateways on one PostgreSQL da
     TIMEOUT_MS,
   )
 })
+
+describe("budgets when a request falls back to a dearer model", () => {
+  let cluster: Cluster | undefined
+
+  beforeAll(async () => {
+    // Answers long enough that max_tokens, not the answer, ends them: the worst case happens.
+    cluster = await startCluster({ instances: 1, database: "sqlite", defaultTokens: 2_000 })
+  }, TIMEOUT_MS)
+  afterAll(async () => {
+    await cluster?.close()
+  }, TIMEOUT_MS)
+
+  // Known bug, in packages/core/src/gateway/prepare-request.ts (`prepareRequest`): the worst
+  // case is priced at the requested model only, while the candidates include its fallbacks and
+  // the request's `models`. A fallback to a dearer model then spends up to its price ratio
+  // beyond the budget (here $0.006036 against $0.003252). Marked `fails` until it is fixed:
+  // this test then fails, and `.fails` should be removed.
+  it.fails(
+    "keeps spend within the budget when gpt-4.1 fails over to claude-sonnet-4.5",
+    async () => {
+      const c = cluster ?? never()
+      const fallbackRequest = { ...request, max_tokens: 400 }
+      const budget = gatewayWorstCase(fallbackRequest).nanoUsd
+      const key = await createKey(instance(c, 0), { name: "fallback", budget_usd: usdOf(budget) })
+      c.emulator.enqueueFault({ kind: "status", status: 500 }, { model: "gpt-4.1", times: 20 })
+      const client = clientOn(instance(c, 0), key.key)
+
+      const { response } = await client.chat.completions
+        .create({ ...fallbackRequest, models: ["claude-sonnet-4.5"] } as typeof fallbackRequest)
+        .withResponse()
+        .catch(() => ({ response: undefined }))
+      if (response !== undefined) {
+        await waitFor("the hold released", async () => {
+          return nanoUsd((await getKey(instance(c, 0), key.id)).reserved_usd) === 0n
+        })
+      }
+      const after = await getKey(instance(c, 0), key.id)
+      expect(nanoUsd(after.spent_usd)).toBeLessThanOrEqual(budget)
+    },
+    TIMEOUT_MS,
+  )
+})

@@ -18,6 +18,8 @@ export interface ClusterOptions {
   readonly database: "sqlite" | "postgres"
   /** A Redis URL for shared rate-limit counters; in-memory counters when absent. */
   readonly redisUrl?: string
+  /** How many tokens the emulator's answers run to before `max_tokens` cuts them (16). */
+  readonly defaultTokens?: number
   /** Prefix of the counters' Redis keys (`TOLLGATE_REDIS_KEY_PREFIX`). */
   readonly redisKeyPrefix?: string
 }
@@ -52,7 +54,12 @@ export const startCluster = async (options: ClusterOptions): Promise<Cluster | u
     options.database === "postgres" ? await createTestDatabase("postgres") : undefined
   if (options.database === "postgres" && database === undefined) return undefined
 
-  const emulator = await startEmulator({ port: 0, ttftMs: 0, tokensPerSecond: 0 })
+  const emulator = await startEmulator({
+    port: 0,
+    ttftMs: 0,
+    tokensPerSecond: 0,
+    ...(options.defaultTokens === undefined ? {} : { defaultTokens: options.defaultTokens }),
+  })
   const gate = await startUpstreamGate(emulator.url)
   const logs: Array<string> = []
   const dirs = Array.from({ length: options.instances }, (_, i) =>
