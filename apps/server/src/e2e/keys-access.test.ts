@@ -98,6 +98,31 @@ describe("what a virtual key may call", () => {
     },
     TIMEOUT_MS,
   )
+  it(
+    "shows a client key only its own usage, the master key everyone's",
+    async () => {
+      const server = instance(ready(), 0)
+      const mine = await createKey(server, { name: "mine" })
+      const theirs = await createKey(server, { name: "theirs" })
+      for (const key of [mine, theirs, theirs]) {
+        await clientFor(key.key).chat.completions.create({ model: "gpt-4.1", messages: user("u") })
+      }
+      type Usage = { data: Array<{ group: string; requests: number }> }
+      // The ledger is written off the response path: wait until the master key sees all three.
+      await waitFor("the ledger entries", async () => {
+        const all = (await call(server, "GET", "/v1/usage?group_by=key")).body as Usage
+        const count = (id: string) => all.data.find((row) => row.group === id)?.requests ?? 0
+        return count(mine.id) === 1 && count(theirs.id) === 2
+      })
+
+      const own = await call(server, "GET", "/v1/usage?group_by=key", { key: mine.key })
+      expect(own.status).toBe(200)
+      expect((own.body as Usage).data).toEqual([
+        expect.objectContaining({ group: mine.id, requests: 1 }),
+      ])
+    },
+    TIMEOUT_MS,
+  )
 })
 
 describe("a key's max_tokens default and ceiling", () => {
