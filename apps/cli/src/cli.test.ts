@@ -84,7 +84,7 @@ describe("tollgate chat", () => {
     async () => {
       const run = await tollgate(["chat", "Say hello", "--model", "gpt-4.1"], gateway)
 
-      expect(run.code).toBe(0)
+      expect(run.code, run.stderr).toBe(0)
       expect(run.stdout.trim().split(" ").length).toBeGreaterThan(1)
       const summary = lines(run.stderr).at(-1) ?? ""
       expect(summary).toMatch(SUMMARY)
@@ -107,7 +107,7 @@ describe("tollgate chat", () => {
         gateway,
       )
 
-      expect(run.code).toBe(0)
+      expect(run.code, run.stderr).toBe(0)
       const summary = lines(run.stderr).at(-1) ?? ""
       expect(summary).toMatch(SUMMARY)
       expect(summary).not.toContain("first token")
@@ -121,12 +121,30 @@ describe("tollgate chat", () => {
     async () => {
       const run = await tollgate(["chat", "Say hello", "--model", "gpt-4.1", "--json"], gateway)
 
-      expect(run.code).toBe(0)
+      expect(run.code, run.stderr).toBe(0)
       const data = JSON.parse(run.stdout)
       expect(data.response.choices[0].message.content.length).toBeGreaterThan(0)
       expect(data.response.usage.completion_tokens).toBeGreaterThan(0)
       expect(data.response.usage.cost).toBeGreaterThan(0)
       expect(data.latency_ms).toBeGreaterThanOrEqual(data.first_token_ms)
+    },
+    SPAWN_TIMEOUT_MS,
+  )
+})
+
+describe("tollgate chat when the stream breaks", () => {
+  it(
+    "keeps the text that came, then says in one line that the answer broke off",
+    async () => {
+      emulator.enqueueFault({ kind: "cut", afterChunks: 4 }, { model: "gpt-4.1", times: 1 })
+      const run = await tollgate(["chat", "Say hello", "--model", "gpt-4.1"], gateway)
+      emulator.reset()
+
+      expect(run.code).toBe(1)
+      expect(run.stdout.trim().length).toBeGreaterThan(0)
+      expect(lines(run.stderr)).toEqual([
+        expect.stringMatching(/^tollgate: the answer broke off: /),
+      ])
     },
     SPAWN_TIMEOUT_MS,
   )
@@ -138,7 +156,7 @@ describe("tollgate models", () => {
     async () => {
       const run = await tollgate(["models"], gateway)
 
-      expect(run.code).toBe(0)
+      expect(run.code, run.stderr).toBe(0)
       const row = lines(run.stdout).find((line) => line.includes(" gpt-4.1 "))
       expect(row).toMatch(/│ gpt-4\.1 +│ openai \(emulated\) +│/)
       expect(run.stdout).toMatch(/│ id +│ owned_by +│/)
@@ -151,7 +169,7 @@ describe("tollgate models", () => {
     async () => {
       const run = await tollgate(["models", "--json"], gateway)
 
-      expect(run.code).toBe(0)
+      expect(run.code, run.stderr).toBe(0)
       const list = JSON.parse(run.stdout)
       const ids = list.data.map((model: { id: string }) => model.id)
       expect(ids).toEqual(expect.arrayContaining(["gpt-4.1", "gemini-3.1-flash"]))
@@ -169,12 +187,13 @@ describe("tollgate usage and keys", () => {
         gateway,
       )
 
-      expect(run.code).toBe(0)
+      expect(run.code, run.stderr).toBe(0)
       expect(run.stdout).toMatch(/│ model +│ requests │ .* │ list USD │ billed CNY │/)
       const row = lines(run.stdout).find((line) => line.includes(" gpt-4.1 "))
-      // Three chats above; rate 1 bills one CNY per list USD.
+      // Four chats above (three answered, one broken off and billed for what it produced);
+      // rate 1 bills one CNY per list USD.
       const cells = (row ?? "").split("│").map((cell) => cell.trim())
-      expect(cells[2]).toBe("3")
+      expect(cells[2]).toBe("4")
       expect(cells[6]).toBe(cells[5])
       expect(Number(cells[5])).toBeGreaterThan(0)
     },
@@ -186,13 +205,13 @@ describe("tollgate usage and keys", () => {
     async () => {
       const admin = { TOLLGATE_BASE_URL: server.url, TOLLGATE_MASTER_KEY: MASTER_KEY }
       const created = await tollgate(["keys", "create", "--name", "cli-test", "--json"], admin)
-      expect(created.code).toBe(0)
+      expect(created.code, created.stderr).toBe(0)
       const key = JSON.parse(created.stdout)
       expect(key.key).toMatch(/^tg-/)
 
       const asKey = { TOLLGATE_BASE_URL: server.url, TOLLGATE_API_KEY: key.key }
       const chat = await tollgate(["chat", "hi", "--model", "gpt-4.1", "--no-stream"], asKey)
-      expect(chat.code).toBe(0)
+      expect(chat.code, chat.stderr).toBe(0)
 
       const list = await tollgate(["keys", "list"], admin)
       expect(lines(list.stdout).find((line) => line.includes(key.id))).toMatch(/cli-test .*active/)
@@ -228,7 +247,7 @@ describe("tollgate errors and help", () => {
     async () => {
       const run = await tollgate(["--help"])
 
-      expect(run.code).toBe(0)
+      expect(run.code, run.stderr).toBe(0)
       for (const command of ["serve", "chat", "models", "usage", "keys"]) {
         expect(run.stdout).toMatch(new RegExp(`^ {2}${command} `, "m"))
       }
@@ -241,7 +260,7 @@ describe("tollgate errors and help", () => {
     async () => {
       const run = await tollgate(["chat", "--help"])
 
-      expect(run.code).toBe(0)
+      expect(run.code, run.stderr).toBe(0)
       expect(run.stdout).toContain("--model")
       expect(run.stdout).toContain("--stream")
     },

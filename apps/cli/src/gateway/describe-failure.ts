@@ -46,5 +46,10 @@ export const fromOpenAiError = (baseUrl: string, error: unknown): CliFailure => 
   if (error instanceof APIError && error.status !== undefined) {
     return errorAnswer(error.status, { error: error.error })
   }
+  // No status: an error event inside a stream that had begun (the gateway never fakes an end).
+  if (error instanceof APIError) {
+    const code = error.code ? ` (${error.code})` : ""
+    return cliFailure(`the answer broke off: ${error.message}${code}`)
+  }
   return cliFailure(error instanceof Error ? error.message : String(error))
 }
