@@ -42,7 +42,9 @@ export interface Cluster {
 const schemaUrl = (database: TestDatabase): string => {
   const { url, schema } = database.options
   if (url === undefined || schema === undefined) throw new Error("not a PostgreSQL test database")
-  return `${url}?options=${encodeURIComponent(`-c search_path=${schema}`)}`
+  const withSchema = new URL(url)
+  withSchema.searchParams.set("options", `-c search_path=${schema}`)
+  return withSchema.toString()
 }
 
 /**
@@ -66,7 +68,7 @@ export const startCluster = async (options: ClusterOptions): Promise<Cluster | u
     mkdtempSync(join(tmpdir(), `tollgate-keys-e2e-${i}-`)),
   )
   // Started together, as replicas of a deployment are: they race to run the migrations.
-  const servers = await Promise.all(
+  const started = await Promise.allSettled(
     dirs.map((cwd) =>
       makeServer({
         port: 0,
@@ -86,6 +88,16 @@ export const startCluster = async (options: ClusterOptions): Promise<Cluster | u
       }),
     ),
   )
+  const servers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []))
+  const failed = started.find((s) => s.status === "rejected")
+  if (failed !== undefined) {
+    // Leave nothing running behind a failed start:
+    for (const server of servers) await server.close()
+    await gate.close()
+    await emulator.close()
+    await database?.drop()
+    throw failed.reason
+  }
 
   return {
     emulator,
