@@ -196,12 +196,9 @@ describe("budgets when a request falls back to a dearer model", () => {
     await cluster?.close()
   }, TIMEOUT_MS)
 
-  // Known bug, in packages/core/src/gateway/prepare-request.ts (`prepareRequest`): the worst
-  // case is priced at the requested model only, while the candidates include its fallbacks and
-  // the request's `models`. A fallback to a dearer model then spends up to its price ratio
-  // beyond the budget (here $0.006036 against $0.003252). Marked `fails` until it is fixed:
-  // this test then fails, and `.fails` should be removed.
-  it.fails(
+  // The reservation covers every candidate model: a budget that fits the requested model's worst
+  // case but not its fallback's refuses the request rather than overspending on the fallback.
+  it(
     "keeps spend within the budget when gpt-4.1 fails over to claude-sonnet-4.5",
     async () => {
       const c = cluster ?? never()

@@ -108,9 +108,13 @@ export const worstCaseOf = (
   request: WorstCaseRequest,
   price: ModelPrice,
   outputLimit: number,
-  options?: { readonly promptMarginPercent?: number },
+  options?: {
+    readonly promptMarginPercent?: number
+    /** The request's prompt count when already known, to tokenize a long prompt only once. */
+    readonly promptTokens?: number
+  },
 ): WorstCase => {
-  const promptTokens = estimatePromptTokens(request)
+  const promptTokens = options?.promptTokens ?? estimatePromptTokens(request)
   const margin = options?.promptMarginPercent ?? DEFAULT_PROMPT_MARGIN_PERCENT
   const reservedPromptTokens = Math.ceil((promptTokens * (100 + margin)) / 100)
   const outputTokens = allowedOutputTokens(request, outputLimit)

@@ -1,5 +1,6 @@
 import { Effect } from "effect"
-import { findPrice, worstCaseOf } from "../accounting/index.ts"
+import { findPrice, type WorstCase, worstCaseOf } from "../accounting/index.ts"
+import type { PriceBook } from "../accounting/types.ts"
 import { resolveModel } from "../catalog/resolve-model.ts"
 import type { Deployment, ModelInfo } from "../catalog/types.ts"
 import { RequestError } from "../errors/request-error.ts"
@@ -85,6 +86,38 @@ const planCandidates = (request: ChatRequest, model: ModelInfo, promptTokens: nu
   })
 
 /**
+ * The reservation must cover wherever the request may end up: a fallback to a dearer model, or a
+ * hedge that bills two attempts, would otherwise spend past the budget. So the worst case is the
+ * largest over the distinct candidate models, doubled for a model that hedges. Undefined when no
+ * candidate has a price (nothing can be charged then either).
+ */
+const worstCaseOver = (
+  request: ChatRequest,
+  candidates: ReadonlyArray<Candidate>,
+  prices: PriceBook,
+): WorstCase | undefined => {
+  let worst: WorstCase | undefined
+  const seen = new Set<string>()
+  for (const { model } of candidates) {
+    if (seen.has(model.id)) continue
+    seen.add(model.id)
+    const price = findPrice(prices, model.id)
+    if (price === undefined) continue
+    const one = worstCaseOf(request, price, model.maxOutputTokens, {
+      promptTokens: worst?.promptTokens,
+    })
+    const attempts = model.resilience.hedge === undefined ? 1 : 2
+    const scaled: WorstCase = {
+      ...one,
+      tokens: one.tokens * attempts,
+      nanoUsd: one.nanoUsd * BigInt(attempts),
+    }
+    if (worst === undefined || scaled.nanoUsd > worst.nanoUsd) worst = scaled
+  }
+  return worst
+}
+
+/**
  * Steps 1-3 of the request path: validate the body, resolve the model, check what it can do,
  * resolve controls, plan the candidates and admit (rate limits, budget reservation). Nothing
  * has been spent when this fails.
@@ -107,9 +140,7 @@ export const prepareRequest = (body: unknown, ctx: ChatContext, record: RequestR
     const controls = resolveControls(request, ctx.speedHeader)
     const candidates = yield* planCandidates(request, model, promptTokens)
 
-    const price = findPrice(prices, model.id)
-    const worst =
-      price === undefined ? undefined : worstCaseOf(request, price, model.maxOutputTokens)
+    const worst = worstCaseOver(request, candidates, prices)
     const admission = yield* Admission
     record.ticket = yield* admission.admit({
       principal: ctx.principal,
