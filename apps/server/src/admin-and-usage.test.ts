@@ -143,7 +143,8 @@ describe("GET /v1/usage", () => {
     const options = { headers: { "x-request-id": "client-retry-1" } }
     const first = await clientFor(key).chat.completions.create(hi, options).withResponse()
     await clientFor(key).chat.completions.create(hi, options)
-    expect(first.response.headers.get("x-request-id")).toBe("client-retry-1")
+    expect(first.response.headers.get("x-client-request-id")).toBe("client-retry-1")
+    expect(first.response.headers.get("x-request-id")).toMatch(/^req_/)
 
     let requests = 0
     for (let i = 0; i < 40 && requests < 2; i++) {

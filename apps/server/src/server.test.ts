@@ -112,14 +112,15 @@ describe("POST /v1/chat/completions", () => {
     },
   )
 
-  it("keeps a sane client-sent request id", async () => {
+  it("answers with its own request id and echoes a sane client id beside it", async () => {
     const { response } = await client.chat.completions
       .create(
         { model: "gpt-4.1", messages: user("hi") },
-        { headers: { "x-request-id": "abc-123" } },
+        { headers: { "x-client-request-id": "abc-123" } },
       )
       .withResponse()
-    expect(response.headers.get("x-request-id")).toBe("abc-123")
+    expect(response.headers.get("x-request-id")).toMatch(/^req_/)
+    expect(response.headers.get("x-client-request-id")).toBe("abc-123")
   })
 
   it("streams chunks that end with a usage chunk", async () => {

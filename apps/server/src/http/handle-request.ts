@@ -8,7 +8,7 @@ import { requestIdsFor } from "./request-id.ts"
 export interface RequestInfo {
   /** Unique per request (ledger, logs); see `requestIdsFor`. */
   readonly requestId: string
-  /** What `x-request-id` says: the client's own id when it sent a usable one. */
+  /** The client's own id (`x-client-request-id` or `x-request-id`) when usable, else ours. */
   readonly echoId: string
   /** Epoch ms of arrival; deadlines and latency count from here. */
   readonly receivedAt: number
@@ -57,7 +57,7 @@ export const handleRequest = <R>(
   Effect.gen(function* () {
     const request = yield* HttpServerRequest.HttpServerRequest
     const info: RequestInfo = {
-      ...requestIdsFor(request.headers["x-request-id"]),
+      ...requestIdsFor(request.headers["x-client-request-id"] ?? request.headers["x-request-id"]),
       receivedAt: Date.now(),
       request,
       log: {},
@@ -73,7 +73,11 @@ export const handleRequest = <R>(
       ),
       Effect.onInterrupt(() => logRequest(info, CLIENT_CLOSED)),
     )
-    const withId = HttpServerResponse.setHeader(response, "x-request-id", info.echoId)
+    const withOwnId = HttpServerResponse.setHeader(response, "x-request-id", info.requestId)
+    const withId =
+      info.echoId === info.requestId
+        ? withOwnId
+        : HttpServerResponse.setHeader(withOwnId, "x-client-request-id", info.echoId)
 
     if (withId.body._tag !== "Stream") {
       yield* logRequest(info, withId.status)
