@@ -34,16 +34,18 @@ export const complete = (body: unknown, ctx: ChatContext) => {
     const { prices } = yield* GatewayConfig
     const prepared = yield* prepareRequest(body, ctx, record)
 
-    const { value: result, candidate } = yield* runAttempts(prepared, record, "attempt", (c) =>
-      Effect.flatMap(adapterFor(c.deployment), (adapter) =>
-        adapter.complete({
-          request: prepared.request,
-          model: c.model,
-          deployment: c.deployment,
-          controls: prepared.controls,
-        }),
-      ),
-    )
+    const { value: result, candidate } = yield* runAttempts(prepared, record, {
+      limit: "attempt",
+      attempt: (c) =>
+        Effect.flatMap(adapterFor(c.deployment), (adapter) =>
+          adapter.complete({
+            request: prepared.request,
+            model: c.model,
+            deployment: c.deployment,
+            controls: prepared.controls,
+          }),
+        ),
+    })
 
     // Unknown usage is estimated (and marked so in the ledger), never taken as zero:
     const usage: Usage = result.usage ?? {

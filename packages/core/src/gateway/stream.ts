@@ -1,9 +1,10 @@
 import { Cause, Clock, Effect, Exit, type Pull, Scope, Stream } from "effect"
 import type { NonEmptyReadonlyArray } from "effect/Array"
-import type { GatewayError } from "../errors/gateway-error.ts"
+import { GatewayError } from "../errors/gateway-error.ts"
 import type { ChatCompletionChunk } from "../openai/chat-schemas.ts"
 import type { AdapterCall } from "../providers/adapter.ts"
 import { timeoutError } from "../resilience/deadline.ts"
+import { type AttemptOutcome, Router, type Slot } from "../routing/router.ts"
 import type { Admission } from "../services/admission.ts"
 import type { Ledger } from "../services/ledger.ts"
 import { fromWireUsage, type Usage } from "../usage/usage.ts"
@@ -52,10 +53,16 @@ interface FirstContent {
  * Opens the upstream stream and reads until the first content chunk, so a failure before it is
  * an ordinary, retryable attempt failure. On any failure the upstream call is aborted.
  */
-const openUntilContent = (call: AdapterCall) =>
+const openUntilContent = (call: AdapterCall, slot: Slot) =>
   Effect.gen(function* () {
     const adapter = yield* adapterFor(call.deployment)
+    const router = yield* Router
     const scope = yield* Scope.make()
+    // The router's slot is held to the stream's end, not its first token, so fewest-in-flight
+    // counts long streams. Before the first token the attempt releases it (with its outcome):
+    yield* Scope.addFinalizerExit(scope, (exit) =>
+      slot.settled ? router.release(slot, outcomeAtEnd(exit)) : Effect.void,
+    )
     return yield* Effect.gen(function* () {
       const opened = yield* adapter.stream(call)
       const pull = yield* Stream.toPull(opened.chunks).pipe(Scope.provide(scope))
@@ -91,6 +98,15 @@ const openUntilContent = (call: AdapterCall) =>
     )
   })
 
+/** What the end of a stream says about its deployment: a failure, or nothing new. */
+const outcomeAtEnd = (exit: Exit.Exit<unknown, unknown>): AttemptOutcome => {
+  if (Exit.isSuccess(exit)) return { ok: "abandoned" }
+  const failure = exit.cause.reasons.find((r) => r._tag === "Fail")
+  return failure?._tag === "Fail" && failure.error instanceof GatewayError
+    ? { ok: false, error: failure.error }
+    : { ok: "abandoned" }
+}
+
 /** Records usage from the stream (reported, or estimated at the end) and prices it. */
 const settleUsage = (
   record: RequestRecord,
@@ -117,14 +133,21 @@ export const stream = (body: unknown, ctx: ChatContext) => {
     const services = yield* Effect.context<Admission | Ledger | GatewayConfig>()
     const prepared = yield* prepareRequest(body, ctx, record)
 
-    const { value: first, candidate } = yield* runAttempts(prepared, record, "first-token", (c) =>
-      openUntilContent({
-        request: prepared.request,
-        model: c.model,
-        deployment: c.deployment,
-        controls: prepared.controls,
-      }),
-    )
+    const { value: first, candidate } = yield* runAttempts(prepared, record, {
+      limit: "first-token",
+      attempt: (c, slot) =>
+        openUntilContent(
+          {
+            request: prepared.request,
+            model: c.model,
+            deployment: c.deployment,
+            controls: prepared.controls,
+          },
+          slot,
+        ),
+      // A hedge that produced its first token a moment after the winner: abort it.
+      discard: (lost) => Scope.close(lost.scope, Exit.void),
+    })
     record.ttftMs = (yield* Clock.currentTimeMillis) - ctx.receivedAt
 
     const servedModel = candidate.model.id
@@ -132,6 +155,8 @@ export const stream = (body: unknown, ctx: ChatContext) => {
     const idleMs = candidate.model.resilience.idleTimeoutMs
     const where = { provider: candidate.deployment.provider, deployment: candidate.deployment.id }
     let status = 200
+    // The failure that ended the stream after its first token, for the router's health:
+    let cut: GatewayError | undefined
     let upstreamDone = false
     let last: ChatCompletionChunk | undefined
 
@@ -188,12 +213,13 @@ export const stream = (body: unknown, ctx: ChatContext) => {
       Stream.filter((event): event is StreamEvent => event !== undefined),
       Stream.concat(trailer),
       Stream.catch((error) => {
+        cut = error
         const failure = toErrorResponse(error)
         status = failure.status
         return Stream.succeed<StreamEvent>({ _tag: "Error", body: failure.body })
       }),
       Stream.onExit((exit) =>
-        Scope.close(first.scope, exit).pipe(
+        Scope.close(first.scope, cut === undefined ? exit : Exit.fail(cut)).pipe(
           // Ended without the upstream finishing or failing: the client stopped reading.
           Effect.andThen(
             finishRecord(

@@ -45,13 +45,14 @@ export interface CooldownOptions {
 }
 
 /**
- * Defaults: a deployment failing at least 8 of its last 10 attempts (5 at the start) cools for
- * 5 s, doubling up to a minute. A flaky one failing 40% of the time keeps taking traffic: its
- * failures are retried elsewhere, while a dead one stops receiving requests.
+ * Defaults: a deployment failing at least 80% of its last 20 attempts (5 in a row at the start)
+ * cools for 5 s, doubling up to a minute. A flaky one failing 40% of the time keeps taking
+ * traffic (a window of 10 tripped it about every 200 attempts): its failures are retried
+ * elsewhere, while a dead one stops receiving requests after 5.
  */
 export const defaultCooldownOptions: CooldownOptions = {
   failureThreshold: 5,
-  window: 10,
+  window: 20,
   failureRatio: 0.8,
   baseCooldownMs: 5_000,
   maxCooldownMs: 60_000,
@@ -87,16 +88,18 @@ const failingTooOften = (health: DeploymentHealth, options: CooldownOptions): bo
   )
 }
 
-/** Updates the record after a failed attempt; only failures that speak about the deployment count. */
+/**
+ * Updates the record after a failed attempt (`wasProbe`: it was the probe after a cooldown);
+ * only failures that speak about the deployment count.
+ */
 export const recordFailure = (
   health: DeploymentHealth,
   error: GatewayError,
+  wasProbe: boolean,
   now: number,
   options: CooldownOptions,
 ): void => {
   const reason = error.reason
-  const wasProbe = health.probing
-  health.probing = false
 
   switch (reason._tag) {
     case "QuotaExhausted":
@@ -116,8 +119,13 @@ export const recordFailure = (
   }
   if (reason._tag === "Timeout" && reason.scope === "deadline") return
 
-  remember(health, true, options.window)
   const retryAfter = error.retryAfterMs
+  if (reason._tag === "RateLimited" && retryAfter !== undefined) {
+    // The provider said when to come back; its cooldown is that, not a failure streak as well:
+    extendTo(health, now + retryAfter)
+    return
+  }
+  remember(health, true, options.window)
   if (retryAfter !== undefined) extendTo(health, now + retryAfter)
 
   if (failingTooOften(health, options)) {
@@ -143,7 +151,6 @@ export const recordSuccess = (
   now: number,
   options: CooldownOptions,
 ) => {
-  health.probing = false
   remember(health, false, options.window)
   if (health.cooldownUntil <= now) {
     health.cooldownUntil = 0
