@@ -57,7 +57,10 @@ export class Router extends Context.Service<
     ) => Effect.Effect<Slot | undefined>
     /** Reports the outcome and keeps the slot: a stream whose first token arrived. */
     readonly settle: (slot: Slot, outcome: AttemptOutcome) => Effect.Effect<void>
-    /** Gives the slot back with what happened; once per slot, later calls do nothing. */
+    /**
+     * Gives the slot back with what happened (after `settle`, only a failure is news); once per
+     * slot, later calls do nothing.
+     */
     readonly release: (slot: Slot, outcome: AttemptOutcome) => Effect.Effect<void>
     /** A copy of a deployment's health, for tests and `/health`. */
     readonly health: (deploymentId: string) => Effect.Effect<DeploymentHealth>
@@ -158,7 +161,8 @@ const makeRouter = (options: CooldownOptions) => {
     slot.released = true
     const health = healthOf(slot.deployment.id)
     health.inFlight = Math.max(0, health.inFlight - 1)
-    if (!slot.settled) report(slot, outcome, now)
+    // A stream's first token was reported already; a failure after it still counts:
+    if (!slot.settled || outcome.ok === false) report(slot, outcome, now)
     pump(slot.deployment, now)
   }
 
