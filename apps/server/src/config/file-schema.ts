@@ -22,6 +22,10 @@ const ResilienceConfig = z.strictObject({
   idleTimeoutMs: z.number().int().positive().optional(),
   maxRetries: z.number().int().min(0).optional(),
   backoffBaseMs: z.number().int().min(0).optional(),
+  /** Race a second deployment when no first token came within `afterMs` (or the p95). */
+  hedge: z
+    .strictObject({ afterMs: z.union([z.number().int().positive(), z.literal("p95")]) })
+    .optional(),
 })
 
 /** A model override (for a catalog id) or addition (for a new id). */
