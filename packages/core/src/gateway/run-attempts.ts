@@ -121,8 +121,8 @@ export const runAttempts = <A, R>(
       )
     }
 
-    // Hedging: when the first deployment is slow to produce, a second one races it; the first to
-    // succeed wins and the other is interrupted (its upstream call aborted).
+    // Hedging: when the first deployment is slow to produce (or fails early), a second one races
+    // it; the first to succeed wins and the other is interrupted (its upstream call aborted).
     const hedged = (
       primary: Candidate,
       partner: Candidate,
@@ -130,8 +130,9 @@ export const runAttempts = <A, R>(
       held: Slot | undefined,
     ) =>
       Effect.gen(function* () {
-        let partnerStarted = false
         let decided = false
+        let primaryError: GatewayError | undefined
+        let partnerRunning = false
         // A side that succeeds after the race was decided frees what it holds at once:
         const side = (effect: Effect.Effect<{ value: A; candidate: Candidate }, GatewayError, R>) =>
           effect.pipe(
@@ -145,19 +146,38 @@ export const runAttempts = <A, R>(
           )
         const primaryFailed = yield* Deferred.make<void>()
         const first = side(onCandidate(primary, held)).pipe(
-          Effect.onError(() => Deferred.succeed(primaryFailed, undefined)),
+          Effect.tapError((error) => {
+            primaryError = error
+            return Deferred.succeed(primaryFailed, undefined)
+          }),
         )
         const second = Effect.raceFirst(Effect.sleep(delayMs), Deferred.await(primaryFailed)).pipe(
           Effect.andThen(
             Effect.suspend(() => {
-              partnerStarted = true
-              return side(onCandidate(partner, undefined))
+              // The request's own fault (a 400, too long): another deployment would refuse it too.
+              if (primaryError !== undefined && !movesOn(primaryError)) {
+                return Effect.fail(primaryError)
+              }
+              partnerRunning = true
+              return side(onCandidate(partner, undefined)).pipe(
+                Effect.tapError(() => Effect.sync(() => (partnerRunning = false))),
+              )
             }),
           ),
         )
         const won = yield* Effect.race(first, second)
-        if (partnerStarted) {
-          const loser = won.candidate === primary ? partner : primary
+
+        // The side still running when the other won was aborted: its prompt was sent and is
+        // billed. A side that had already failed is an ordinary failed attempt, not a hedge.
+        const loser =
+          won.candidate === primary
+            ? partnerRunning
+              ? partner
+              : undefined
+            : primaryError === undefined
+              ? primary
+              : undefined
+        if (loser !== undefined) {
           record.hedgeLosers.push({
             model: loser.model.id,
             provider: loser.deployment.provider,
