@@ -120,6 +120,22 @@ describe("retrying a 429", () => {
     }).pipe(Effect.provide(fx.layer))
   })
 
+  it.effect("retries a 429 without Retry-After after a backoff, not at once", () => {
+    const fx = gatewayFixture([testModel(["a"], { backoffBaseMs: 500 })], (_, i) =>
+      i === 0
+        ? jsonResponse({ error: { message: "slow down" } }, 429)
+        : jsonResponse(completionBody()),
+    )
+    return Effect.gen(function* () {
+      const fiber = yield* Effect.forkChild(complete(body(), testContext()))
+      yield* TestClock.adjust(100)
+      assert.strictEqual(fx.sent.length, 1, "retried without a backoff")
+      yield* TestClock.adjust(2_000)
+      yield* Fiber.join(fiber)
+      assert.strictEqual(fx.sent.length, 2)
+    }).pipe(Effect.provide(fx.layer))
+  })
+
   it.effect("goes at once to another deployment while the 429'd one cools", () => {
     const fx = gatewayFixture([testModel(["a", "b"])], (request) =>
       request.url.startsWith("http://a.")

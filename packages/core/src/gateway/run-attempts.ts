@@ -96,9 +96,13 @@ export const runAttempts = <A, R>(
         }),
       )
 
-    // Retries on one deployment (5xx, network, timeouts) with backoff; a rate-limited or cooling
-    // deployment is left to the main loop, which moves on or waits for its cooldown's end.
-    const onCandidate = (candidate: Candidate, held: Slot | undefined) => {
+    // Retries on one deployment (5xx, network, timeouts) with backoff. A cooling deployment (a
+    // 429 with Retry-After, or a refusal by the router) is left to the main loop, which moves on
+    // or waits in line for its cooldown's end; so is any 429 when another candidate is left.
+    const inPlace = (error: GatewayError, hasMore: boolean) =>
+      error.reason._tag !== "RateLimited" || (error.retryAfterMs === undefined && !hasMore)
+
+    const onCandidate = (candidate: Candidate, held: Slot | undefined, hasMore: boolean) => {
       let ready = held
       const take = Effect.suspend(() => {
         if (ready === undefined) return router.acquire(candidate.deployment)
@@ -108,8 +112,7 @@ export const runAttempts = <A, R>(
       })
       return Effect.retry(once(candidate, take), {
         schedule: retrySchedule(candidate.model.resilience, deadlineAt),
-        while: (error) =>
-          error.isRetryable && error.reason._tag !== "RateLimited" && budgetLeft(candidate),
+        while: (error) => error.isRetryable && inPlace(error, hasMore) && budgetLeft(candidate),
       }).pipe(
         Effect.onExit((exit) =>
           // A grant never used (the deadline came first) goes back to the router:
@@ -128,6 +131,7 @@ export const runAttempts = <A, R>(
       partner: Candidate,
       delayMs: number,
       held: Slot | undefined,
+      hasMore: boolean,
     ) =>
       Effect.gen(function* () {
         let decided = false
@@ -145,7 +149,7 @@ export const runAttempts = <A, R>(
             }),
           )
         const primaryFailed = yield* Deferred.make<void>()
-        const first = side(onCandidate(primary, held)).pipe(
+        const first = side(onCandidate(primary, held, true)).pipe(
           Effect.tapError((error) => {
             primaryError = error
             return Deferred.succeed(primaryFailed, undefined)
@@ -159,7 +163,7 @@ export const runAttempts = <A, R>(
                 return Effect.fail(primaryError)
               }
               partnerRunning = true
-              return side(onCandidate(partner, undefined)).pipe(
+              return side(onCandidate(partner, undefined, hasMore)).pipe(
                 Effect.tapError(() => Effect.sync(() => (partnerRunning = false))),
               )
             }),
@@ -232,11 +236,14 @@ export const runAttempts = <A, R>(
           budgetLeft(partner) &&
           delayMs !== undefined
         const step = hedge ? 2 : 1
+        const hasMore = candidates.some((c, i) => i >= index + step && budgetLeft(c))
 
         const slot = held
         held = undefined
         const result = yield* Effect.result(
-          hedge ? hedged(candidate, partner, delayMs, slot) : onCandidate(candidate, slot),
+          hedge
+            ? hedged(candidate, partner, delayMs, slot, hasMore)
+            : onCandidate(candidate, slot, hasMore),
         )
         if (result._tag === "Success") {
           const served = result.success.candidate
