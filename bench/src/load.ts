@@ -15,6 +15,9 @@ export interface Measurement {
   readonly requests: number
   readonly rps: number
   readonly p50: number
+  /** p90 and p95 show a tail that p99 straddles, e.g. a 1% chance that both hedged sides are slow. */
+  readonly p90: number
+  readonly p95: number
   readonly p99: number
   /** Responses that were not 2xx, connection errors and timeouts. */
   readonly failures: number
@@ -98,6 +101,8 @@ export const measure = async (
     requests: sorted.length,
     rps: sorted.length / run.durationSeconds,
     p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
     failures: run.failures,
   }

@@ -12,6 +12,8 @@ const result = (target: string, rps: number, p50: number, p99: number): Measurem
   requests: rps * 10,
   rps,
   p50,
+  p90: p99,
+  p95: p99,
   p99,
   failures: 0,
 })

@@ -38,12 +38,14 @@ export const comparisonRows = (results: ReadonlyArray<Measurement>): { head: Row
 
 /** The hedging table: the same tail with and without a second attempt. */
 export const hedgingRows = (results: ReadonlyArray<Measurement>): { head: Row; rows: Row[] } => ({
-  head: ["target", "requests", "rps", "p50 ms", "p99 ms", "failed"],
+  head: ["target", "requests", "rps", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "failed"],
   rows: results.map((r) => [
     r.target,
     String(r.requests),
     r.rps.toFixed(0),
     ms(r.p50),
+    ms(r.p90),
+    ms(r.p95),
     ms(r.p99),
     String(r.failures),
   ]),
