@@ -11,7 +11,7 @@ import { convertUsage } from "./convert-usage.ts"
 import { mapErrorResponse } from "./map-error-response.ts"
 import { refusalAsContentFilter, refusalAsContentFilterStep } from "./map-refusal.ts"
 import { openaiParameters } from "./parameters.ts"
-import { parseChunk } from "./parse-chunk.ts"
+import { parseEvents } from "./parse-events.ts"
 
 const chatRequest = (deployment: Deployment, body: Record<string, unknown>) => {
   const request = HttpClientRequest.post(`${deployment.baseUrl}/chat/completions`).pipe(
@@ -86,7 +86,7 @@ const stream = (call: AdapterCall) =>
     const { body, warnings } = buildRequestBody(call, true)
     const response = yield* send(deployment, body)
 
-    const chunks = response.stream.pipe(
+    const events = response.stream.pipe(
       Stream.decodeText(),
       Stream.pipeThroughChannel(Sse.decode()),
       Stream.mapError((error) =>
@@ -99,8 +99,8 @@ const stream = (call: AdapterCall) =>
               deployment: deployment.id,
             }),
       ),
-      Stream.mapEffect((event) => Effect.fromResult(parseChunk(event.data, deployment))),
-      Stream.flattenIterable,
+    )
+    const chunks = parseEvents(events, deployment).pipe(
       Stream.mapAccum(() => new Map(), refusalAsContentFilterStep),
     )
     const opened: AdapterStream = { chunks, warnings }
