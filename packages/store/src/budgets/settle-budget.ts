@@ -43,17 +43,18 @@ export const settleBudget = (
           ${charge(sql.literal("COALESCE((SELECT amount_nano_usd FROM released), 0)"))}`,
     )
 
-  const sqlite = () =>
-    Effect.gen(function* () {
-      let released = 0n
-      if (reservationId !== undefined) {
-        const rows = yield* sql`DELETE FROM budget_reservations WHERE id = ${reservationId}
-          RETURNING CAST(amount_nano_usd AS TEXT) AS amount`
-        const row = rows[0]
-        released = row === undefined ? 0n : BigInt(Amount.parse(row).amount)
-      }
-      yield* charge(released)
+  const sqlite = () => {
+    // Without a hold the charge is one UPDATE, atomic on its own: a transaction around it would
+    // only add BEGIN and COMMIT to every request of a key with no budget.
+    if (reservationId === undefined) return Effect.asVoid(charge(0n))
+
+    return Effect.gen(function* () {
+      const rows = yield* sql`DELETE FROM budget_reservations WHERE id = ${reservationId}
+        RETURNING CAST(amount_nano_usd AS TEXT) AS amount`
+      const row = rows[0]
+      yield* charge(row === undefined ? 0n : BigInt(Amount.parse(row).amount))
     }).pipe(sql.withTransaction)
+  }
 
   return sql.onDialectOrElse({ pg: postgres, orElse: sqlite })
 }
