@@ -1,4 +1,4 @@
-import { countTokens } from "gpt-tokenizer"
+import { countTextTokens } from "../accounting/count-tokens.ts"
 import { estimateOutputTokens } from "../accounting/worst-case.ts"
 import type { ChatRequest } from "../openai/chat-schemas.ts"
 
@@ -42,7 +42,9 @@ export const estimatePromptTokens = (request: ChatRequest, exactAbove = Infinity
   const overhead =
     request.messages.length * perMessageOverhead + imageCount(request) * perImageTokens
   const cheap = Math.ceil(text.length / 4) + overhead
-  return cheap < exactAbove ? cheap : countTokens(text) + overhead
+  // countTextTokens, not the tokenizer's own countTokens: that one is quadratic on a long run
+  // without spaces, and a 270 kB prompt of one run held the event loop for 95 s.
+  return cheap < exactAbove ? cheap : countTextTokens(text) + overhead
 }
 
 /** Output tokens of text we relayed, for requests whose provider never reported usage. */
