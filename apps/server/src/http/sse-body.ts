@@ -19,10 +19,15 @@ export const sseBody = (
   let failed = false
   const frames = events.pipe(
     Stream.takeUntil((event) => event._tag === "Error"),
-    Stream.map((event) => {
-      if (event._tag === "Error") failed = true
-      const payload = event._tag === "Chunk" ? event.chunk : event.body
-      return encoder.encode(`data: ${JSON.stringify(payload)}\n\n`)
+    // Events that came together are encoded and written together: one buffer per batch.
+    Stream.mapArray((events) => {
+      let text = ""
+      for (const event of events) {
+        if (event._tag === "Error") failed = true
+        const payload = event._tag === "Chunk" ? event.chunk : event.body
+        text += `data: ${JSON.stringify(payload)}\n\n`
+      }
+      return [encoder.encode(text)] as const
     }),
   )
   const tail = Stream.suspend(() => {
