@@ -104,6 +104,8 @@ describe.each(dialects)("admission on $dialect", ({ dialect, enabled }) => {
         assert.strictEqual(refusal.status, 429)
         assert.strictEqual(refusal.code, "insufficient_quota")
         assert.strictEqual(refusal.type, "insufficient_quota")
+        // The rate-limit headers are added to the budget's refusal; its message must survive.
+        assert.match(refusal.message, /budget/)
         assert.strictEqual(refusal.headers?.["x-should-retry"], "false")
         assert.strictEqual(refusal.headers?.["x-ratelimit-limit-requests"], "2")
         // rpm 2: the first request and this one; the refused one was not counted.

@@ -30,7 +30,16 @@ const limiterUnavailable = () =>
 const withHeaders = (error: RequestError, headers: Readonly<Record<string, string>>) =>
   Object.keys(headers).length === 0
     ? error
-    : new RequestError({ ...error, headers: { ...headers, ...error.headers } })
+    : // Fields by name: `message` is not an own enumerable property of an Effect error, so a
+      // spread would drop it and the client would get an empty message.
+      new RequestError({
+        status: error.status,
+        message: error.message,
+        type: error.type,
+        code: error.code,
+        param: error.param,
+        headers: { ...headers, ...error.headers },
+      })
 
 // A settlement is money: retry it through a short database hiccup before giving up on it.
 const settleRetry = { schedule: Schedule.exponential("100 millis"), times: 4 }
