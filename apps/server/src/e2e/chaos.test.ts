@@ -34,7 +34,9 @@ const outcomes = (records: ReadonlyArray<RecordedRequest>) =>
   )
 
 describe("two flaky deployments", () => {
-  const deadlineMs = 10_000
+  // The 30 s deadline: on a starved CI machine a request may wait several cooldown cycles
+  // in line; the bar is that it still succeeds and never runs past the deadline.
+  const deadlineMs = 30_000
   let gateway: ChaosGateway
 
   beforeAll(async () => {
@@ -96,7 +98,7 @@ describe("two flaky deployments", () => {
     // The faults were really injected and really retried:
     expect(records.filter((r) => r.outcome !== "completed").length).toBeGreaterThan(300)
     expect(records.filter((r) => r.status === 429).length).toBeGreaterThan(50)
-  }, 60_000)
+  }, 120_000)
 })
 
 describe("one of two deployments down", () => {

