@@ -37,7 +37,7 @@ export const modelNotFound = (catalog: Catalog, id: string): RequestError => {
   const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.join(", ")}?` : ""
   return new RequestError({
     status: 404,
-    message: `The model \`${id}\` does not exist.${hint}`,
+    message: `The model \`${id.length > 128 ? `${id.slice(0, 128)}...` : id}\` does not exist.${hint}`,
     type: "invalid_request_error",
     code: "model_not_found",
     param: "model",

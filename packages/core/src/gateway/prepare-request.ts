@@ -10,7 +10,7 @@ import { Router } from "../routing/router.ts"
 import { Admission } from "../services/admission.ts"
 import { type ChatContext, GatewayConfig } from "./api.ts"
 import { checkCapabilities, requestedMaxTokens } from "./check-capabilities.ts"
-import type { RequestRecord } from "./request-record.ts"
+import { type RequestRecord, recordedModelName } from "./request-record.ts"
 import { resolveControls } from "./resolve-controls.ts"
 import { validateRequest } from "./validate-request.ts"
 
@@ -128,8 +128,10 @@ export const prepareRequest = (body: unknown, ctx: ChatContext, record: RequestR
     const warnings: Array<string> = []
 
     const parsed = yield* validateRequest(body)
-    record.model = parsed.model
+    record.model = recordedModelName(parsed.model)
     const model = yield* resolveModel(catalog, parsed.model)
+    // The catalog's id, so `Gemini-2.5-Flash` and `google/gemini-2.5-flash` are one usage group.
+    record.model = model.id
     const allowed = ctx.principal.allowedModels
     if (allowed !== undefined && !allowed.includes(model.id) && !allowed.includes(parsed.model)) {
       return yield* Effect.fail(notAllowed(parsed.model, allowed))

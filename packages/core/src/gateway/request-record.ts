@@ -40,10 +40,16 @@ export interface RequestRecord {
   finished: boolean
 }
 
+/** Longest model name kept in the ledger: a client may send any string as `model`. */
+const MAX_RECORDED_MODEL = 128
+
+/** The client's model name as the ledger keeps it. */
+export const recordedModelName = (model: string): string => model.slice(0, MAX_RECORDED_MODEL)
+
 /** A blank record for a request naming `model`. */
 export const newRecord = (ctx: ChatContext, model: string): RequestRecord => ({
   ctx,
-  model,
+  model: recordedModelName(model),
   provider: null,
   deploymentId: null,
   ticket: undefined,
