@@ -48,7 +48,8 @@ const pickTool = (conversation: Conversation): ToolSpec | undefined => {
 
 /**
  * Plan a deterministic reply: the same prompt always gives the same words. Its natural length
- * is `naturalTokens` (or the JSON's); a lower max tokens truncates it, finishing with `length`.
+ * is `naturalTokens` (or the JSON's); a lower max tokens truncates it, finishing with `length`
+ * (a tool call that does not fit is dropped, with the same finish).
  */
 export const planReply = (conversation: Conversation, naturalTokens: number): ReplyPlan => {
   const prompt = conversation.texts.join("\n")
@@ -56,9 +57,22 @@ export const planReply = (conversation: Conversation, naturalTokens: number): Re
   const promptTokens = countTokens(prompt)
   const tool = pickTool(conversation)
 
+  const limit = conversation.maxTokens
   if (tool !== undefined) {
     const args = argumentsForSchema(tool.parameters, seed)
     const argumentsJson = JSON.stringify(args)
+    const callTokens = countTokens(tool.name) + countTokens(argumentsJson)
+    // A call cut by max tokens is no call; the emulator reports no tokens it did not send:
+    if (limit !== undefined && limit < callTokens) {
+      return {
+        seed,
+        promptTokens,
+        pieces: [],
+        toolCall: undefined,
+        finish: "length",
+        outputTokens: 0,
+      }
+    }
     return {
       seed,
       promptTokens,
@@ -70,12 +84,11 @@ export const planReply = (conversation: Conversation, naturalTokens: number): Re
         idSuffix: (seed ^ hashString(tool.name)).toString(36).padStart(7, "0"),
       },
       finish: "tool",
-      outputTokens: countTokens(tool.name) + countTokens(argumentsJson),
+      outputTokens: callTokens,
     }
   }
 
   const natural = naturalPieces(conversation, seed, naturalTokens)
-  const limit = conversation.maxTokens
   const length = limit !== undefined && limit < natural.length ? Math.max(0, limit) : natural.length
   const pieces = natural.slice(0, length)
   return {

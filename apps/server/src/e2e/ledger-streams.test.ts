@@ -115,7 +115,8 @@ describe("a client that leaves mid-stream", () => {
       const upstreamIndex = slow.requests.length
       const { data: stream, response } = await gateway.client.chat.completions
         .create(
-          { ...question(model.id), max_tokens: 200, stream: true },
+          // Room for Gemini's thinking, which counts against the cap, and for an answer after it:
+          { ...question(model.id), max_tokens: 1000, stream: true },
           { signal: controller.signal },
         )
         .withResponse()
@@ -136,9 +137,9 @@ describe("a client that leaves mid-stream", () => {
       const row = await rowOf(requestId)
       expect(row.status).toBe(499)
       expect(row.model).toBe(model.id)
-      // What was produced: at least what the client saw, far less than the 200 it asked for.
+      // What was produced: at least what the client saw, far less than the 1000 it asked for.
       expect(row.completionTokens).toBeGreaterThanOrEqual(countTextTokens(received))
-      expect(row.completionTokens).toBeLessThan(200)
+      expect(row.completionTokens).toBeLessThan(1000)
       expect(row.promptTokens).toBeGreaterThan(0)
       // The provider reports output tokens only at the end of a stream: counted by our tokenizer.
       expect(row.estimated).toBe(true)

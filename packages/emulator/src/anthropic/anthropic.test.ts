@@ -107,6 +107,29 @@ describe("Anthropic Messages", () => {
     expect(streamed.content).toEqual(message.content)
   })
 
+  it("never spends more than max_tokens on thinking and answer together", async () => {
+    // Adaptive thinking has no budget of its own: max_tokens caps it, the text gets the rest.
+    const small = await client.messages.create({
+      model,
+      max_tokens: 6,
+      thinking: { type: "adaptive" } as never,
+      messages: user("think"),
+    })
+    expect(small.usage.output_tokens).toBeLessThanOrEqual(6)
+    expect(small.stop_reason).toBe("max_tokens")
+
+    // A tool call that does not fit is cut, not sent whole:
+    const cut = await client.messages.create({
+      model,
+      max_tokens: 1,
+      tools: [weather],
+      messages: user("weather?"),
+    })
+    expect(cut.content.some((block) => block.type === "tool_use")).toBe(false)
+    expect(cut.stop_reason).toBe("max_tokens")
+    expect(cut.usage.output_tokens).toBeLessThanOrEqual(1)
+  })
+
   it("rejects a thinking budget that is not below max_tokens", async () => {
     const error = await fail(
       client.messages.create({

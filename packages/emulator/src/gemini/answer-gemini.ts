@@ -7,7 +7,7 @@ import {
   waitForWholeAnswer,
 } from "../exchange.ts"
 import { planReply, type ReplyPlan } from "../plan-reply.ts"
-import { generateWords } from "../tokens.ts"
+import { generateWords, hashString } from "../tokens.ts"
 import { geminiStreamError } from "./gemini-errors.ts"
 import { thoughtsTokens } from "./gemini-thinking.ts"
 import { type GeminiRequest, geminiConversation } from "./read-gemini-request.ts"
@@ -31,9 +31,19 @@ const signatureFor = (seed: number): string =>
   Buffer.from(`emulator-thought-signature:${seed.toString(16)}`).toString("base64")
 
 const shapeAnswer = (exchange: Exchange, request: GeminiRequest): Answer => {
-  const plan = planReply(geminiConversation(request), exchange.settings.naturalTokens)
+  const conversation = geminiConversation(request)
+  const seed = hashString(conversation.texts.join("\n"))
   const config = request.generationConfig?.thinkingConfig
-  const thoughts = thoughtsTokens(exchange.model, config, plan.seed)
+  const limit = request.generationConfig?.maxOutputTokens
+
+  // maxOutputTokens caps thoughts and answer together: thinking comes first, the answer gets
+  // what is left and ends in MAX_TOKENS when that is too little, as on Gemini 2.5 and 3:
+  const wanted = thoughtsTokens(exchange.model, config, seed)
+  const thoughts = limit === undefined ? wanted : Math.min(wanted, Math.max(0, limit))
+  const plan = planReply(
+    limit === undefined ? conversation : { ...conversation, maxTokens: limit - thoughts },
+    exchange.settings.naturalTokens,
+  )
 
   // Thought summaries are shorter than the thinking they summarise, as Google's are:
   const thoughtParts: Part[] =

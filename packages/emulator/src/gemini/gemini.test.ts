@@ -70,7 +70,8 @@ describe("Gemini generateContent", () => {
     const stream = await ai.models.generateContentStream({
       model: "gemini-2.5-flash",
       contents: "stream it",
-      config: { maxOutputTokens: 5 },
+      // No thinking, so the whole cap goes to the answer:
+      config: { maxOutputTokens: 5, thinkingConfig: { thinkingBudget: 0 } },
     })
     let text = ""
     let last: GenerateContentResponse | undefined
@@ -98,6 +99,55 @@ describe("Gemini generateContent", () => {
     expect(emu.requests[0]?.body).toMatchObject({
       generationConfig: { thinkingConfig: { thinkingBudget: 0 } },
     })
+  })
+
+  it("counts thoughts against maxOutputTokens, the answer getting what is left", async () => {
+    const ask = (model: string, config: object) =>
+      ai.models.generateContent({ model, contents: "think briefly", config })
+    const spent = (response: GenerateContentResponse) =>
+      (response.usageMetadata?.thoughtsTokenCount ?? 0) +
+      (response.usageMetadata?.candidatesTokenCount ?? 0)
+
+    // Default thinking wants far more than 10 tokens: it takes the whole cap, no answer is left.
+    const starved = await ask("gemini-2.5-flash", { maxOutputTokens: 10 })
+    expect(starved.usageMetadata?.thoughtsTokenCount).toBe(10)
+    expect(spent(starved)).toBe(10)
+    expect(starved.candidates?.[0]?.finishReason).toBe(FinishReason.MAX_TOKENS)
+
+    const budgeted = await ask("gemini-3.1-flash", {
+      maxOutputTokens: 10,
+      thinkingConfig: { thinkingBudget: 4 },
+    })
+    expect(budgeted.usageMetadata?.thoughtsTokenCount).toBe(4)
+    expect(budgeted.usageMetadata?.candidatesTokenCount).toBe(6)
+    expect(countTokens(budgeted.text ?? "")).toBe(6)
+    expect(budgeted.candidates?.[0]?.finishReason).toBe(FinishReason.MAX_TOKENS)
+
+    const stream = await ai.models.generateContentStream({
+      model: "gemini-2.5-flash",
+      contents: "think briefly",
+      config: { maxOutputTokens: 10, thinkingConfig: { thinkingBudget: 4 } },
+    })
+    let last: GenerateContentResponse | undefined
+    for await (const chunk of stream) last = chunk
+    expect(last && spent(last)).toBe(10)
+    expect(last?.candidates?.[0]?.finishReason).toBe(FinishReason.MAX_TOKENS)
+
+    // A roomy cap leaves the answer whole:
+    const roomy = await ask("gemini-2.5-flash", { maxOutputTokens: 1000 })
+    expect(roomy.candidates?.[0]?.finishReason).toBe(FinishReason.STOP)
+    expect(spent(roomy)).toBeLessThanOrEqual(1000)
+  })
+
+  it("drops a function call that does not fit in maxOutputTokens", async () => {
+    const response = await ai.models.generateContent({
+      model: "gemini-2.5-flash",
+      contents: "weather?",
+      config: { tools: [weather], maxOutputTokens: 1, thinkingConfig: { thinkingBudget: 0 } },
+    })
+    expect(response.functionCalls).toBeUndefined()
+    expect(response.candidates?.[0]?.finishReason).toBe(FinishReason.MAX_TOKENS)
+    expect(response.usageMetadata?.candidatesTokenCount ?? 0).toBeLessThanOrEqual(1)
   })
 
   it("rejects a thinking budget sent together with a level, as Google does", async () => {
