@@ -37,7 +37,7 @@ describe("authenticate", () => {
 
   it("refuses a missing or malformed header without a provider hint", () => {
     expect(refusal(undefined)).toContain("Missing API key")
-    expect(refusal("Basic abc")).toContain("Missing API key")
+    expect(refusal("Basic abc")).toContain("Malformed Authorization header")
     expect(refusal("Bearer wrong")).not.toContain("provider key")
   })
 

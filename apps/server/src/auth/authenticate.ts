@@ -40,7 +40,9 @@ export const authenticate = (
     const token = bearerToken(authorization)
     if (token === undefined) {
       return yield* unauthorized(
-        "Missing API key: send your Tollgate key as 'Authorization: Bearer <key>'.",
+        authorization === undefined || authorization.trim() === ""
+          ? "Missing API key: send your Tollgate key as 'Authorization: Bearer <key>'."
+          : "Malformed Authorization header: send your Tollgate key as 'Authorization: Bearer <key>'.",
       )
     }
 

@@ -15,7 +15,7 @@ export const providerKeyHint = (key: string): string | undefined => {
   if (match === undefined) return undefined
   const [, provider, env] = match
   return (
-    `this looks like ${provider} key: this is a provider key; use your Tollgate key ` +
-    `(provider keys belong in the gateway's environment, e.g. ${env})`
+    `this is a provider key; use your Tollgate key. It looks like ${provider} key, which ` +
+    `belongs in the gateway's environment (${env})`
   )
 }
