@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { promisify } from "node:util"
 import OpenAI from "openai"
 import { describe, expect, it } from "vitest"
 import { makeServer } from "./index.ts"
@@ -83,6 +85,31 @@ describe("makeServer", () => {
       await server.close()
     }
   })
+
+  it("refuses to start when TOLLGATE_CONFIG names a file that does not exist", async () => {
+    const path = join(freshDir(), "nonexistent.json")
+    await expect(
+      makeServer({
+        port: 0,
+        cwd: freshDir(),
+        env: { TOLLGATE_MASTER_KEY: "k", TOLLGATE_CONFIG: path },
+        log: false,
+      }),
+    ).rejects.toThrow(`${path}: no such file`)
+  })
+
+  it("exits 1 from `pnpm start` saying which named config file is missing", async () => {
+    const path = join(freshDir(), "nonexistent.json")
+    const run = promisify(execFile)(process.execPath, [join(import.meta.dirname, "main.ts")], {
+      cwd: freshDir(),
+      env: { ...process.env, INIT_CWD: freshDir(), TOLLGATE_CONFIG: path },
+      timeout: 20_000,
+    })
+    await expect(run).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`tollgate: ${path}: no such file`),
+    })
+  }, 30_000)
 
   it("refuses to start on an invalid config, naming the file and field", async () => {
     const cwd = freshDir()

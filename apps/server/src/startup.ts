@@ -74,10 +74,10 @@ export const startup = (options: ServerOptions) =>
   Effect.gen(function* () {
     const env = yield* envConfig
     const cwd = options.cwd ?? process.cwd()
-    const configPath =
-      options.configPath ??
-      Option.getOrElse(env.configPath, () => join(cwd, "tollgate.config.json"))
-    const file = yield* loadConfigFile(configPath)
+    const named = options.configPath ?? Option.getOrUndefined(env.configPath)
+    const configPath = named ?? join(cwd, "tollgate.config.json")
+    // Only the default file may be missing; one the operator named must exist:
+    const file = yield* loadConfigFile(configPath, { required: named !== undefined })
     const stateDir = join(cwd, ".tollgate")
     const masterKey = yield* resolveMasterKey(env.masterKey, stateDir)
 

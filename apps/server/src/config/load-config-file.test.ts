@@ -11,8 +11,8 @@ const writeConfig = (content: string): string => {
   return path
 }
 
-const failureOf = (path: string): string => {
-  const result = Effect.runSync(Effect.result(loadConfigFile(path)))
+const failureOf = (path: string, options?: { required: boolean }): string => {
+  const result = Effect.runSync(Effect.result(loadConfigFile(path, options)))
   if (Result.isSuccess(result)) throw new Error("expected the config to be refused")
   return result.failure.message
 }
@@ -39,9 +39,14 @@ describe("loadConfigFile", () => {
     expect(failureOf(path)).toMatch(new RegExp(`^${path}: invalid JSON`))
   })
 
-  it("treats a missing file as an empty config", () => {
+  it("treats a missing default file as an empty config", () => {
     const config = Effect.runSync(loadConfigFile(join(tmpdir(), "no-such-dir", "x.json")))
     expect(config).toEqual({})
+  })
+
+  it("refuses a missing file the operator named, so a typo never starts on defaults", () => {
+    const path = join(tmpdir(), "no-such-dir", "named.json")
+    expect(failureOf(path, { required: true })).toBe(`${path}: no such file`)
   })
 
   it("reads server settings and converts prices through the core's schema", () => {

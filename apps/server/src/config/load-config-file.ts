@@ -33,20 +33,29 @@ export const formatIssues = (issues: ReadonlyArray<z.core.$ZodIssue>): string =>
     .join("; ")
 
 /**
- * Reads and validates the config file. A missing file is an empty config (every section is
- * optional); a file that exists but is not valid JSON or not a valid config is an error.
+ * Reads and validates the config file. A missing default file is an empty config (every section
+ * is optional), but a `required` one, which the operator named, is an error: a typo in its path
+ * must not start the gateway on defaults. A file that is not valid JSON or config is an error.
  */
-export const loadConfigFile = (path: string): Effect.Effect<FileConfig, ConfigFileError> =>
+export const loadConfigFile = (
+  path: string,
+  options: { readonly required?: boolean } = {},
+): Effect.Effect<FileConfig, ConfigFileError> =>
   Effect.gen(function* () {
     const text = yield* Effect.try({
       try: () => readFileSync(path, "utf8"),
       catch: (cause) => cause,
     }).pipe(
-      Effect.catch((cause) =>
-        isNotFound(cause)
-          ? Effect.succeed(undefined)
-          : Effect.fail(new ConfigFileError({ path, message: `${path}: cannot read: ${cause}` })),
-      ),
+      Effect.catch((cause) => {
+        if (!isNotFound(cause)) {
+          return Effect.fail(
+            new ConfigFileError({ path, message: `${path}: cannot read: ${cause}` }),
+          )
+        }
+        return options.required === true
+          ? Effect.fail(new ConfigFileError({ path, message: `${path}: no such file` }))
+          : Effect.succeed(undefined)
+      }),
     )
     if (text === undefined) return {}
 
