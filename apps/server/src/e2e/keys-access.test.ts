@@ -1,27 +1,15 @@
 import OpenAI from "openai"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { apiError, asObject } from "./e2e-harness.ts"
 import { call, createKey, getKey, nanoUsd, usdOf } from "./keys-support/admin-api.ts"
-import { type Cluster, instance, startCluster } from "./keys-support/gateway-cluster.ts"
+import { instance, useCluster } from "./keys-support/gateway-cluster.ts"
 import { runConcurrently, waitFor } from "./keys-support/run-concurrently.ts"
 import { gatewayWorstCase } from "./keys-support/worst-case-of.ts"
 
 /** Generous: two-core machines run several suites at once. */
 const TIMEOUT_MS = 30_000
 
-let cluster: Cluster | undefined
-
-beforeAll(async () => {
-  cluster = await startCluster({ instances: 1, database: "sqlite" })
-}, TIMEOUT_MS)
-afterAll(async () => {
-  await cluster?.close()
-}, TIMEOUT_MS)
-
-const ready = (): Cluster => {
-  if (cluster === undefined) throw new Error("the cluster did not start")
-  return cluster
-}
+const ready = useCluster({ instances: 1, database: "sqlite" }, TIMEOUT_MS)
 
 const clientFor = (key: string) =>
   new OpenAI({ baseURL: `${instance(ready(), 0).url}/v1`, apiKey: key, maxRetries: 0 })

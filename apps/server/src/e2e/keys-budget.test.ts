@@ -1,8 +1,8 @@
 import { postgresOrSkip } from "@tollgate/store/testing"
 import type OpenAI from "openai"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { createKey, getKey, nanoUsd, usdOf } from "./keys-support/admin-api.ts"
-import { type Cluster, clientOn, instance, startCluster } from "./keys-support/gateway-cluster.ts"
+import { type Cluster, clientOn, instance, useCluster } from "./keys-support/gateway-cluster.ts"
 import { runConcurrently, waitFor } from "./keys-support/run-concurrently.ts"
 import { gatewayWorstCase, type SimpleRequest } from "./keys-support/worst-case-of.ts"
 
@@ -127,24 +127,13 @@ const nanoBudgetAttempt = async (cluster: Cluster) => {
   expect(nanoUsd(after.spent_usd) + nanoUsd(after.reserved_usd)).toBe(0n)
 }
 
-const never = (): never => {
-  throw new Error("the cluster did not start")
-}
-
 describe("budgets through one gateway on SQLite", () => {
-  let cluster: Cluster | undefined
-
-  beforeAll(async () => {
-    cluster = await startCluster({ instances: 1, database: "sqlite" })
-  }, TIMEOUT_MS)
-  afterAll(async () => {
-    await cluster?.close()
-  }, TIMEOUT_MS)
+  const cluster = useCluster({ instances: 1, database: "sqlite" }, TIMEOUT_MS)
 
   it(
     "admits exactly the 10 worst cases a budget fits out of 200 concurrent requests",
     async () => {
-      await overrunAttempt(cluster ?? never())
+      await overrunAttempt(cluster())
     },
     TIMEOUT_MS,
   )
@@ -152,26 +141,19 @@ describe("budgets through one gateway on SQLite", () => {
   it(
     "admits none of 8 concurrent first requests against a budget of $0.000000001",
     async () => {
-      await nanoBudgetAttempt(cluster ?? never())
+      await nanoBudgetAttempt(cluster())
     },
     TIMEOUT_MS,
   )
 })
 
 describe.skipIf(!hasPostgres)("budgets through two gateways on one PostgreSQL database", () => {
-  let cluster: Cluster | undefined
-
-  beforeAll(async () => {
-    cluster = await startCluster({ instances: 2, database: "postgres" })
-  }, TIMEOUT_MS)
-  afterAll(async () => {
-    await cluster?.close()
-  }, TIMEOUT_MS)
+  const cluster = useCluster({ instances: 2, database: "postgres" }, TIMEOUT_MS)
 
   it(
     "admits exactly the 10 worst cases a budget fits out of 200 requests on two instances",
     async () => {
-      await overrunAttempt(cluster ?? never())
+      await overrunAttempt(cluster())
     },
     TIMEOUT_MS,
   )
@@ -179,29 +161,21 @@ describe.skipIf(!hasPostgres)("budgets through two gateways on one PostgreSQL da
   it(
     "admits none of 8 concurrent first requests on two instances with a $0.000000001 budget",
     async () => {
-      await nanoBudgetAttempt(cluster ?? never())
+      await nanoBudgetAttempt(cluster())
     },
     TIMEOUT_MS,
   )
 })
 
 describe("budgets when a request falls back to a dearer model", () => {
-  let cluster: Cluster | undefined
-
-  beforeAll(async () => {
-    // Answers long enough that max_tokens, not the answer, ends them: the worst case happens.
-    cluster = await startCluster({ instances: 1, database: "sqlite", defaultTokens: 2_000 })
-  }, TIMEOUT_MS)
-  afterAll(async () => {
-    await cluster?.close()
-  }, TIMEOUT_MS)
+  const cluster = useCluster({ instances: 1, database: "sqlite", defaultTokens: 2_000 }, TIMEOUT_MS)
 
   // The reservation covers every candidate model: a budget that fits the requested model's worst
   // case but not its fallback's refuses the request rather than overspending on the fallback.
   it(
     "keeps spend within the budget when gpt-4.1 fails over to claude-sonnet-4.5",
     async () => {
-      const c = cluster ?? never()
+      const c = cluster()
       const fallbackRequest = { ...request, max_tokens: 400 }
       const budget = gatewayWorstCase(fallbackRequest).nanoUsd
       const key = await createKey(instance(c, 0), { name: "fallback", budget_usd: usdOf(budget) })

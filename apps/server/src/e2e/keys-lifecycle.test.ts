@@ -1,10 +1,10 @@
 import { postgresOrSkip } from "@tollgate/store/testing"
 import OpenAI from "openai"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { RunningServer } from "../index.ts"
+import { describe, expect, it } from "vitest"
 import { apiError } from "./e2e-harness.ts"
 import { call, createKey, getKey, type KeyJson, nanoUsd } from "./keys-support/admin-api.ts"
-import { type Cluster, instance, startCluster } from "./keys-support/gateway-cluster.ts"
+import { chatStatus, HI as hi } from "./keys-support/chat-status.ts"
+import { instance, useCluster } from "./keys-support/gateway-cluster.ts"
 import { lastAcceptedStart, waitFor } from "./keys-support/run-concurrently.ts"
 
 /** Generous: two-core machines run several suites at once. */
@@ -16,35 +16,10 @@ const DOCUMENTED_CACHE_MS = 3_000
 // Skips with a message when PostgreSQL is down locally; fails in CI.
 const hasPostgres = await postgresOrSkip()
 
-const hi = {
-  model: "gpt-4.1",
-  messages: [{ role: "user" as const, content: "hi" }],
-  max_tokens: 16,
-}
-
-/** The status of one chat completion with `key` on `server` (200 when it answered). */
-const chat = (server: RunningServer, key: string) =>
-  new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions
-    .create(hi)
-    .then(
-      () => 200,
-      (error: unknown) => (error instanceof OpenAI.APIError ? (error.status ?? 0) : 0),
-    )
+const chat = chatStatus
 
 describe.skipIf(!hasPostgres)("key lifecycle through /admin/keys on two gateways", () => {
-  let cluster: Cluster | undefined
-
-  beforeAll(async () => {
-    cluster = await startCluster({ instances: 2, database: "postgres" })
-  }, TIMEOUT_MS)
-  afterAll(async () => {
-    await cluster?.close()
-  }, TIMEOUT_MS)
-
-  const ready = (): Cluster => {
-    if (cluster === undefined) throw new Error("the cluster did not start")
-    return cluster
-  }
+  const ready = useCluster({ instances: 2, database: "postgres" }, TIMEOUT_MS)
 
   it(
     "shows a new key once and lists and reads it without its secret",

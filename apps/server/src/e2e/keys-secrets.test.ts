@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto"
 import { postgresOrSkip } from "@tollgate/store/testing"
-import OpenAI from "openai"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { RunningServer } from "../index.ts"
 import { call, createKey } from "./keys-support/admin-api.ts"
+import { chatStatus } from "./keys-support/chat-status.ts"
 import {
   CLUSTER_MASTER_KEY,
   type Cluster,
@@ -31,19 +30,7 @@ const DOCUMENTED_REVOCATION_MS = 3_000
 
 const REDIS_PREFIX = uniqueRedisPrefix()
 
-const hi = {
-  model: "gpt-4.1",
-  messages: [{ role: "user" as const, content: "hi" }],
-  max_tokens: 16,
-}
-
-const chat = (server: RunningServer, key: string) =>
-  new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions
-    .create(hi)
-    .then(
-      () => 200,
-      (error: unknown) => (error instanceof OpenAI.APIError ? (error.status ?? 0) : 0),
-    )
+const chat = chatStatus
 
 /**
  * Uses keys every way the gateway can see them (good, wrong, rotated, revoked, on the admin API)

@@ -4,6 +4,7 @@ import { join } from "node:path"
 import { type Emulator, startEmulator } from "@tollgate/emulator"
 import { createTestDatabase, type TestDatabase } from "@tollgate/store/testing"
 import OpenAI from "openai"
+import { afterAll, beforeAll } from "vitest"
 import { makeServer, type RunningServer } from "../../index.ts"
 import { startUpstreamGate, type UpstreamGate } from "./upstream-gate.ts"
 
@@ -136,4 +137,22 @@ export const instance = (cluster: Cluster, i: number): RunningServer => {
   const server = cluster.servers[i % cluster.servers.length]
   if (server === undefined) throw new Error("a cluster without instances")
   return server
+}
+
+/**
+ * Starts a cluster for the enclosing suite and closes it after; the getter fails the test when
+ * the cluster did not start.
+ */
+export const useCluster = (options: ClusterOptions, timeoutMs: number): (() => Cluster) => {
+  let cluster: Cluster | undefined
+  beforeAll(async () => {
+    cluster = await startCluster(options)
+  }, timeoutMs)
+  afterAll(async () => {
+    await cluster?.close()
+  }, timeoutMs)
+  return () => {
+    if (cluster === undefined) throw new Error("the cluster did not start")
+    return cluster
+  }
 }
