@@ -15,7 +15,7 @@ export interface Measurement {
   readonly requests: number
   readonly rps: number
   readonly p50: number
-  /** p90 and p95 show a tail that p99 straddles, e.g. a 1% chance that both hedged sides are slow. */
+  /** p90 and p95 show a tail p99 straddles, e.g. a 1% chance that both hedged sides are slow. */
   readonly p90: number
   readonly p95: number
   readonly p99: number

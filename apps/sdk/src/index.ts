@@ -9,7 +9,7 @@ export type {
 export { OpenAI }
 export default OpenAI
 
-/** Gateway-only request fields: fallback models, the fallback switch and the pipelines' speed mode. */
+/** Gateway-only request fields: fallback models, the fallback switch and speed mode. */
 export interface TollgateRequestExtras {
   /** Models to try in order after `model` fails (OpenRouter's `models`). */
   models?: string[]
@@ -42,8 +42,8 @@ export interface TollgateClientOptions extends ClientOptions {
 }
 
 /**
- * Retries: the gateway already retries and falls back inside its own deadline, so the client retries
- * only once (for a lost connection to the gateway itself) instead of multiplying the wait.
+ * Retries: the gateway already retries and falls back inside its own deadline, so the client
+ * retries only once (for a lost connection to the gateway itself), not multiplying the wait.
  */
 export const GATEWAY_MAX_RETRIES = 1
 

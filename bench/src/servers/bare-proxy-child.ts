@@ -1,6 +1,7 @@
 /**
  * The floor: a pass-through proxy with no logic at all, Node's HTTP server in front of an undici
- * pool, body and answer streamed through untouched. Usage: node bare-proxy-child.ts <port> <upstream>
+ * pool, body and answer streamed through untouched.
+ * Usage: node bare-proxy-child.ts <port> <upstream>
  */
 import { createServer } from "node:http"
 import { pipeline } from "node:stream/promises"

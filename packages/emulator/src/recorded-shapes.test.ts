@@ -12,7 +12,7 @@ const asObject = (value: unknown): Json =>
 // Fields some real payloads carry that the emulator leaves out on purpose (not needed by clients):
 const optional = new Set(["obfuscation", "inference_geo", "context_management"])
 
-/** Every key the real payload has (recursively through objects and first array items) is ours too. */
+/** Every key the real payload has (through objects and first array items) is ours too. */
 const missingKeys = (real: unknown, ours: unknown, path = ""): string[] => {
   if (Array.isArray(real)) {
     return Array.isArray(ours) && real.length > 0 && ours.length > 0

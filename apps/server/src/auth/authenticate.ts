@@ -42,7 +42,8 @@ export const authenticate = (
       return yield* unauthorized(
         authorization === undefined || authorization.trim() === ""
           ? "Missing API key: send your Tollgate key as 'Authorization: Bearer <key>'."
-          : "Malformed Authorization header: send your Tollgate key as 'Authorization: Bearer <key>'.",
+          : "Malformed Authorization header: send your Tollgate key as " +
+              "'Authorization: Bearer <key>'.",
       )
     }
 

@@ -11,7 +11,7 @@ export interface PriceRates {
 
 /** A model's list prices, with the tiers a provider charges for long prompts. */
 export interface ModelPrice extends PriceRates {
-  /** Tiers by prompt size, ascending; the highest tier whose threshold the prompt exceeds applies. */
+  /** Tiers by prompt size, ascending; the highest one the prompt exceeds applies. */
   readonly tiers?: ReadonlyArray<PriceRates & { readonly abovePromptTokens: number }>
   /** Where the figures come from, and when they were last checked (YYYY-MM-DD). */
   readonly source: string

@@ -16,12 +16,12 @@ import type {
 export interface DeploymentConfig {
   readonly id?: string
   readonly provider: string
-  /** Defaults to the provider's own API (`google` -> gemini, `anthropic` -> anthropic, else openai). */
+  /** Defaults to the provider's API (`google` -> gemini, `anthropic` -> anthropic, else openai). */
   readonly api?: UpstreamApi
   readonly upstreamModel?: string
   /** Defaults to the provider's public URL, or the emulator when no key is given. */
   readonly baseUrl?: string
-  /** The key's value (the app reads it from the environment); none means emulated for known providers. */
+  /** The key's value, read by the app from the environment; none: emulated for known providers. */
   readonly apiKey?: string | Redacted.Redacted<string>
   readonly weight?: number
 }

@@ -13,7 +13,7 @@ export interface ProviderKeys {
 /** Inputs of the default catalog. */
 export interface DefaultCatalogOptions {
   readonly keys?: ProviderKeys
-  /** Root URL of the built-in emulator, e.g. `http://127.0.0.1:9100`, used where a key is missing. */
+  /** Root URL of the built-in emulator (`http://127.0.0.1:9100`), used where a key is missing. */
   readonly emulatorUrl: string
   /** Overrides applied to every model's resilience policy. */
   readonly resilience?: Partial<ResiliencePolicy>

@@ -3,6 +3,9 @@ import { RequestError } from "../errors/request-error.ts"
 import { closestIds } from "./edit-distance.ts"
 import type { Catalog, ModelInfo } from "./types.ts"
 
+/** A model name as quoted back in a message: a client may send any string. */
+const shown = (id: string): string => (id.length > 128 ? `${id.slice(0, 128)}...` : id)
+
 /**
  * Finds a model by the id a client sent. Exact ids win; `provider/model` resolves when exactly one
  * model of that provider (maker or deployment provider) has that id; lookups ignore case.
@@ -37,7 +40,7 @@ export const modelNotFound = (catalog: Catalog, id: string): RequestError => {
   const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.join(", ")}?` : ""
   return new RequestError({
     status: 404,
-    message: `The model \`${id.length > 128 ? `${id.slice(0, 128)}...` : id}\` does not exist.${hint}`,
+    message: `The model \`${shown(id)}\` does not exist.${hint}`,
     type: "invalid_request_error",
     code: "model_not_found",
     param: "model",

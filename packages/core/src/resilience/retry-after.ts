@@ -1,6 +1,6 @@
 /**
  * The delay an upstream asked for, in ms: `retry-after-ms` (OpenAI, fractional ms) first, then
- * `Retry-After` as seconds or as an HTTP date relative to `now`. Undefined when absent or unreadable.
+ * `Retry-After` as seconds or as an HTTP date relative to `now`; undefined when absent or bad.
  */
 export const parseRetryAfterMs = (
   headers: Readonly<Record<string, string | undefined>>,

@@ -12,9 +12,10 @@ export const fromTransportError = (
 ): GatewayError => {
   const reason = error.reason
   const invalid = reason._tag === "EncodeError" || reason._tag === "InvalidUrlError"
+  const what = invalid ? "invalid upstream request" : "network error"
   return new GatewayError({
     reason: invalid ? { _tag: "BadRequest" } : { _tag: "Network" },
-    message: `${deployment.provider}: ${invalid ? "invalid upstream request" : "network error"} (${reason._tag})`,
+    message: `${deployment.provider}: ${what} (${reason._tag})`,
     provider: deployment.provider,
     deployment: deployment.id,
   })

@@ -18,7 +18,7 @@ const child = fileURLToPath(new URL("./test-fixtures/record-until-killed.ts", im
 // Enough acknowledged records that the kill lands with batches committed, in flight and queued.
 const KILL_AFTER_ACKS = 3_000
 
-/** Runs the writer until it acknowledged `acks` records, then SIGKILLs it; returns the acked ids. */
+/** Runs the writer until it acked `acks` records, then SIGKILLs it; returns the acked ids. */
 const recordThenKill = async (db: TestDatabase, acks: number): Promise<Set<number>> => {
   const writer: ChildProcess = spawn(process.execPath, [child, JSON.stringify(db.options)], {
     stdio: ["ignore", "pipe", "inherit"],

@@ -40,7 +40,8 @@ export const createTestDatabase = async (
   if (dialect === "sqlite") return { dialect, options: { dataDir }, drop: removeDir }
 
   // A schema per run keeps parallel runs on one database apart.
-  const schema = `t_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
+  const suffix = Math.random().toString(36).slice(2, 8)
+  const schema = `t_${process.pid}_${Date.now().toString(36)}_${suffix}`
   const created = await Effect.runPromise(
     runOnPostgres(`CREATE SCHEMA ${schema}`).pipe(
       Effect.as(true),

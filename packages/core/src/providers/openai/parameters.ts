@@ -28,7 +28,7 @@ export const openaiParameters: Readonly<Record<string, ParameterSupport>> = {
   response_format: { support: "honoured" },
   reasoning_effort: {
     support: "honoured",
-    note: "reasoning models only (speed mode sends the lowest effort); dropped with a warning elsewhere",
+    note: "reasoning models only (speed mode: the lowest effort); dropped with a warning elsewhere",
   },
   user: { support: "honoured" },
   models: { support: "ignored", note: "gateway fallback list, not sent upstream" },
