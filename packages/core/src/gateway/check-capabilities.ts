@@ -2,7 +2,6 @@ import { Effect } from "effect"
 import type { ModelInfo } from "../catalog/types.ts"
 import { badRequest, type RequestError } from "../errors/request-error.ts"
 import type { ChatRequest } from "../openai/chat-schemas.ts"
-import { estimatePromptTokens } from "./estimate-tokens.ts"
 
 const usesImages = (request: ChatRequest): number | undefined => {
   const index = request.messages.findIndex(
@@ -17,13 +16,14 @@ export const requestedMaxTokens = (request: ChatRequest): number | undefined =>
 
 /**
  * Refuses, before anything is spent, what the model cannot do: tools, images, JSON schema,
- * more output than it can produce, a prompt larger than its context window. Returns the
- * estimated prompt tokens for admission.
+ * more output than it can produce, a prompt (`promptTokens`, counted once by the caller) larger
+ * than its context window.
  */
 export const checkCapabilities = (
   request: ChatRequest,
   model: ModelInfo,
-): Effect.Effect<number, RequestError> =>
+  promptTokens: number,
+): Effect.Effect<void, RequestError> =>
   Effect.suspend(() => {
     const caps = model.capabilities
     if (!caps.tools && request.tools != null && request.tools.length > 0) {
@@ -66,7 +66,7 @@ export const checkCapabilities = (
       )
     }
 
-    const prompt = estimatePromptTokens(request, model.contextWindow / 2)
+    const prompt = promptTokens
     if (prompt + (maxTokens ?? 0) > model.contextWindow) {
       return Effect.fail(
         badRequest(
@@ -79,5 +79,5 @@ export const checkCapabilities = (
       )
     }
 
-    return Effect.succeed(prompt)
+    return Effect.void
   })

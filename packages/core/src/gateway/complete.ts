@@ -1,9 +1,9 @@
 import { Effect } from "effect"
+import { estimateOutputTokens } from "../accounting/worst-case.ts"
 import type { ChatCompletion } from "../openai/chat-schemas.ts"
 import type { Usage } from "../usage/usage.ts"
 import { adapterFor } from "./adapter-for.ts"
 import { type ChatContext, type CompleteOutcome, GatewayConfig } from "./api.ts"
-import { countOutputTokens } from "./estimate-tokens.ts"
 import { prepareRequest } from "./prepare-request.ts"
 import { costHeader, priceUsage, usageWithCost } from "./price-usage.ts"
 import { finishRecord, newRecord, statusOf } from "./request-record.ts"
@@ -52,7 +52,7 @@ export const complete = (body: unknown, ctx: ChatContext) => {
       promptTokens: prepared.promptTokens,
       cachedTokens: 0,
       cacheWriteTokens: 0,
-      completionTokens: countOutputTokens(outputText(result.response)),
+      completionTokens: estimateOutputTokens(outputText(result.response)),
       reasoningTokens: 0,
     }
     record.usage = usage

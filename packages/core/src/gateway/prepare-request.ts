@@ -1,5 +1,10 @@
 import { Effect } from "effect"
-import { findPrice, type WorstCase, worstCaseOf } from "../accounting/index.ts"
+import {
+  estimatePromptTokens,
+  findPrice,
+  type WorstCase,
+  worstCaseOf,
+} from "../accounting/index.ts"
 import type { PriceBook } from "../accounting/types.ts"
 import { resolveModel } from "../catalog/resolve-model.ts"
 import type { Deployment, ModelInfo } from "../catalog/types.ts"
@@ -77,8 +82,8 @@ const planCandidates = (request: ChatRequest, model: ModelInfo, promptTokens: nu
       seen.add(next.id)
 
       // A fallback that cannot serve this request (no tools, too small a window) is skipped:
-      const fits = yield* Effect.result(checkCapabilities(request, next))
-      if (fits._tag === "Failure" || promptTokens > next.contextWindow) continue
+      const fits = yield* Effect.result(checkCapabilities(request, next, promptTokens))
+      if (fits._tag === "Failure") continue
       for (const deployment of yield* router.order(next))
         candidates.push({ model: next, deployment })
     }
@@ -95,6 +100,7 @@ const worstCaseOver = (
   request: ChatRequest,
   candidates: ReadonlyArray<Candidate>,
   prices: PriceBook,
+  promptTokens: number,
 ): WorstCase | undefined => {
   let worst: WorstCase | undefined
   const seen = new Set<string>()
@@ -103,9 +109,7 @@ const worstCaseOver = (
     seen.add(model.id)
     const price = findPrice(prices, model.id)
     if (price === undefined) continue
-    const one = worstCaseOf(request, price, model.maxOutputTokens, {
-      promptTokens: worst?.promptTokens,
-    })
+    const one = worstCaseOf(request, price, model.maxOutputTokens, { promptTokens })
     const attempts = model.resilience.hedge === undefined ? 1 : 2
     const scaled: WorstCase = {
       ...one,
@@ -138,11 +142,13 @@ export const prepareRequest = (body: unknown, ctx: ChatContext, record: RequestR
     }
 
     const request = applyKeyLimits(parsed, ctx, warnings)
-    const promptTokens = yield* checkCapabilities(request, model)
+    // Counted once with the tokenizer: the context checks and the reservation all use it.
+    const promptTokens = estimatePromptTokens(request)
+    yield* checkCapabilities(request, model, promptTokens)
     const controls = resolveControls(request, ctx.speedHeader)
     const candidates = yield* planCandidates(request, model, promptTokens)
 
-    const worst = worstCaseOver(request, candidates, prices)
+    const worst = worstCaseOver(request, candidates, prices, promptTokens)
     const admission = yield* Admission
     record.ticket = yield* admission.admit({
       principal: ctx.principal,
@@ -153,13 +159,13 @@ export const prepareRequest = (body: unknown, ctx: ChatContext, record: RequestR
       worstCaseNanoUsd: worst?.nanoUsd ?? 0n,
     })
 
-    record.promptTokens = worst?.promptTokens ?? promptTokens
+    record.promptTokens = promptTokens
     const deadlineMs = ctx.timeoutMs ?? model.resilience.deadlineMs
     const prepared: PreparedRequest = {
       request,
       model,
       controls,
-      promptTokens: worst?.promptTokens ?? promptTokens,
+      promptTokens,
       candidates,
       deadlineAt: ctx.receivedAt + deadlineMs,
       deadlineMs,

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
+import { estimatePromptTokens } from "../accounting/worst-case.ts"
 import { defaultCatalog } from "../catalog/default-catalog.ts"
 import type { ModelInfo } from "../catalog/types.ts"
 import { GatewayError } from "../errors/gateway-error.ts"
@@ -14,7 +15,7 @@ const deepseek = catalog.models.get("deepseek-v3.2") as ModelInfo
 const request = (extra: Record<string, unknown>) =>
   ChatRequest.parse({ model: "m", messages: [{ role: "user", content: "hi" }], ...extra })
 
-const paramOf = (exit: Exit.Exit<number, { readonly param: string | null }>) =>
+const paramOf = (exit: Exit.Exit<unknown, { readonly param: string | null }>) =>
   Exit.isFailure(exit)
     ? exit.cause.reasons.flatMap((r) => (r._tag === "Fail" ? [r.error.param] : []))[0]
     : undefined
@@ -28,14 +29,18 @@ describe("checkCapabilities", () => {
         ],
       })
       assert.strictEqual(
-        paramOf(yield* Effect.exit(checkCapabilities(image, deepseek))),
+        paramOf(
+          yield* Effect.exit(checkCapabilities(image, deepseek, estimatePromptTokens(image))),
+        ),
         "messages[0].content",
       )
       const schema = request({
         response_format: { type: "json_schema", json_schema: { name: "x", schema: {} } },
       })
       assert.strictEqual(
-        paramOf(yield* Effect.exit(checkCapabilities(schema, deepseek))),
+        paramOf(
+          yield* Effect.exit(checkCapabilities(schema, deepseek, estimatePromptTokens(schema))),
+        ),
         "response_format",
       )
     }),
@@ -45,7 +50,10 @@ describe("checkCapabilities", () => {
     Effect.gen(function* () {
       const small: ModelInfo = { ...deepseek, contextWindow: 1_000 }
       const big = request({ messages: [{ role: "user", content: "word ".repeat(2_000) }] })
-      assert.strictEqual(paramOf(yield* Effect.exit(checkCapabilities(big, small))), "messages")
+      assert.strictEqual(
+        paramOf(yield* Effect.exit(checkCapabilities(big, small, estimatePromptTokens(big)))),
+        "messages",
+      )
     }),
   )
 })

@@ -1,5 +1,6 @@
 import { Clock, Effect, Exit } from "effect"
 import type { PriceBook } from "../accounting/types.ts"
+import { estimateOutputTokens } from "../accounting/worst-case.ts"
 import type { GatewayError } from "../errors/gateway-error.ts"
 import type { RequestError } from "../errors/request-error.ts"
 import { Admission, type Ticket } from "../services/admission.ts"
@@ -7,7 +8,6 @@ import { Ledger, type LedgerEntry } from "../services/ledger.ts"
 import type { Usage } from "../usage/usage.ts"
 import { type ChatContext, GatewayConfig } from "./api.ts"
 import { toErrorResponse } from "./error-response.ts"
-import { countOutputTokens } from "./estimate-tokens.ts"
 import { priceUsage } from "./price-usage.ts"
 
 /**
@@ -77,7 +77,7 @@ const estimateMissingUsage = (record: RequestRecord, status: number, prices: Pri
     promptTokens: record.promptTokens,
     cachedTokens: 0,
     cacheWriteTokens: 0,
-    completionTokens: countOutputTokens(record.delivered.join("")),
+    completionTokens: estimateOutputTokens(record.delivered.join("")),
     reasoningTokens: 0,
   }
   record.usage = usage

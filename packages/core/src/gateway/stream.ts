@@ -1,5 +1,6 @@
 import { Cause, Clock, Effect, Exit, type Pull, Scope, Stream } from "effect"
 import type { NonEmptyReadonlyArray } from "effect/Array"
+import { estimateOutputTokens } from "../accounting/worst-case.ts"
 import { GatewayError } from "../errors/gateway-error.ts"
 import type { ChatCompletionChunk } from "../openai/chat-schemas.ts"
 import type { AdapterCall } from "../providers/adapter.ts"
@@ -11,7 +12,6 @@ import { fromWireUsage, type Usage } from "../usage/usage.ts"
 import { adapterFor } from "./adapter-for.ts"
 import { type ChatContext, GatewayConfig, type StreamEvent, type StreamOutcome } from "./api.ts"
 import { toErrorResponse } from "./error-response.ts"
-import { countOutputTokens } from "./estimate-tokens.ts"
 import { prepareRequest } from "./prepare-request.ts"
 import { priceUsage, usageWithCost } from "./price-usage.ts"
 import { finishRecord, newRecord, type RequestRecord, statusOf } from "./request-record.ts"
@@ -196,7 +196,7 @@ export const stream = (body: unknown, ctx: ChatContext) => {
           promptTokens: prepared.promptTokens,
           cachedTokens: 0,
           cacheWriteTokens: 0,
-          completionTokens: countOutputTokens(record.delivered.join("")),
+          completionTokens: estimateOutputTokens(record.delivered.join("")),
           reasoningTokens: 0,
         },
         servedModel,
