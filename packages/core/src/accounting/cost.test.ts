@@ -98,8 +98,9 @@ describe("costOf", () => {
 
     expect(costOf(usage({ promptTokens: 1 }), custom).nanoUsd).toBe(1n) // 500 pico
     expect(costOf(usage({ promptTokens: 5 }), custom).nanoUsd).toBe(3n) // 2,500: half-up, not even
-    expect(costOf(usage({ promptTokens: 0, completionTokens: 1 }), custom).nanoUsd).toBe(1n) // 1,499
-    expect(costOf(usage({ promptTokens: 3, completionTokens: 1 }), custom).nanoUsd).toBe(3n) // 2,999
+    // 1,499 pico-USD rounds down to 1 nano, 2,999 to 3:
+    expect(costOf(usage({ promptTokens: 0, completionTokens: 1 }), custom).nanoUsd).toBe(1n)
+    expect(costOf(usage({ promptTokens: 3, completionTokens: 1 }), custom).nanoUsd).toBe(3n)
     expect(costOf(usage({ promptTokens: 1, completionTokens: 1 }), custom).picoUsd).toBe(1_999n)
   })
 

@@ -104,7 +104,7 @@ describe("chaos", () => {
   // About 15-25 s on two cores: every 429's Retry-After cools its deployment for a second, so
   // both are cooling most of the time and requests wait in line for the next probe.
   it.live(
-    "two flaky deployments: 1,000 requests at concurrency 50 succeed at 99.9%, none past its deadline",
+    "two flaky deployments: 1,000 requests at concurrency 50, 99.9% succeed, none past deadline",
     () => {
       const [one, two] = flaky
       if (one === undefined || two === undefined) throw new Error("emulators not started")
@@ -138,7 +138,7 @@ describe("chaos", () => {
   )
 
   it.live(
-    "one of two deployments down: every request succeeds; the dead one gets only what the cooldowns allow",
+    "one of two down: every request succeeds; the dead one gets only what cooldowns allow",
     () => {
       if (healthy === undefined || dead === undefined) throw new Error("upstreams not started")
       const down = dead

@@ -75,7 +75,7 @@ describe("resolveControls", () => {
 })
 
 describe("toErrorResponse", () => {
-  it("maps deadline timeouts to 504, upstream failures to 502 with Retry-After, refusals as decided", () => {
+  it("maps deadlines to 504, upstream failures to 502 with Retry-After, refusals as is", () => {
     const deadline = new GatewayError({
       reason: { _tag: "Timeout", scope: "deadline" },
       message: "t",

@@ -85,7 +85,7 @@ describe("Gemini generateContent", () => {
     expect(emu.requests[0]?.path).toContain(":streamGenerateContent?alt=sse")
   })
 
-  it("follows the thinking config: none at budget 0 or minimal, within a given budget", async () => {
+  it("follows the thinking config: none at budget 0 or minimal, else within budget", async () => {
     const thoughts = async (model: string, thinkingConfig: object) =>
       (await ai.models.generateContent({ model, contents: "think", config: { thinkingConfig } }))
         .usageMetadata?.thoughtsTokenCount

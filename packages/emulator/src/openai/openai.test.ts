@@ -49,7 +49,7 @@ describe("OpenAI chat completions", () => {
     expect(emu.requests[0]).toMatchObject({ api: "openai", model: "gpt-4.1", outcome: "completed" })
   })
 
-  it("truncates at max_tokens with finish_reason length, and grows with x-emulator-tokens", async () => {
+  it("stops at max_tokens with finish_reason length, grows with x-emulator-tokens", async () => {
     const short = await client.chat.completions.create({
       model: "gpt-4.1",
       messages: user("hi"),
@@ -94,7 +94,7 @@ describe("OpenAI chat completions", () => {
     for await (const chunk of stream) expect(chunk.usage).toBeUndefined()
   })
 
-  it("calls the first tool with schema-fitting arguments, then answers the tool result", async () => {
+  it("calls the first tool with fitting arguments, then answers the tool result", async () => {
     const call = await client.chat.completions.create({
       model: "gpt-4.1",
       messages: user("weather in Paris?"),
